@@ -1,0 +1,64 @@
+/**
+ * The hook between the training loop and whatever chooses the flood level.
+ * The loop asks the controller for b before every epoch, showing it the metrics so far.
+ */
+
+/** What one epoch measured. Losses in nats (mean cross-entropy), accuracies in [0, 1]. */
+export interface EpochMetrics {
+  /** 1-based epoch number. */
+  epoch: number;
+  /** Mean unflooded mini-batch loss over the epoch (training mode, noisy labels). */
+  trainLoss: number;
+  /** Accuracy over the epoch's mini-batches (training mode, noisy labels). */
+  trainAcc: number;
+  /** Validation loss against the (noisy) labels, evaluation mode. */
+  valLoss: number;
+  valAcc: number;
+  /** Validation loss/accuracy against the clean labels. */
+  valLossClean: number;
+  valAccClean: number;
+  /** Fraction of the epoch's mini-batches whose loss was below b (gradient ascent). */
+  floodedFraction: number;
+  /** Flood level in force during the epoch (0 while the backward variant waits). */
+  floodLevel: number;
+  /** Learning rate in force during the epoch. */
+  lr: number;
+  /** Seconds since training started, at the end of this epoch. */
+  wallSeconds: number;
+  /** Test loss/accuracy (noisy and clean), present on epochs where the test split was evaluated. */
+  testLoss?: number;
+  testAcc?: number;
+  testLossClean?: number;
+  testAccClean?: number;
+}
+
+export interface ControllerContext {
+  /** The epoch about to run, 1-based. */
+  epoch: number;
+  /** Total epochs of the run. */
+  epochs: number;
+}
+
+/** Chooses the flood level before each epoch. A fixed b is the trivial controller. */
+export interface FloodController {
+  /** Short name recorded in summaries ('constant', 'heuristic', 'agent', ...). */
+  readonly name: string;
+  /**
+   * @param history metrics of the finished epochs, oldest first (empty before epoch 1).
+   * @returns the flood level b >= 0 for the coming epoch.
+   */
+  floodLevel(history: readonly EpochMetrics[], context: ControllerContext): number | Promise<number>;
+  /** Optional: what the controller wants recorded with the run (its parameters). */
+  describe?(): Record<string, unknown>;
+  /** Optional: frees what the controller holds (a policy network's tensors). Called after the run. */
+  dispose?(): void;
+}
+
+/** The trivial controller: the same b every epoch. */
+export function constantFlood(b: number): FloodController {
+  return {
+    name: 'constant',
+    floodLevel: () => b,
+    describe: () => ({ floodLevel: b }),
+  };
+}

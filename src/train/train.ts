@@ -1,0 +1,84 @@
+/**
+ * `train()`: one full training run, with the flood level from a controller before every epoch.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { checkFloodLevel } from '../flood.js';
+import { loadDataset } from '../data/index.js';
+import type { Dataset } from '../data/types.js';
+import type { TrainConfig } from './config.js';
+import { constantFlood, type EpochMetrics, type FloodController } from './controller.js';
+import { Trainer, type Readout } from './trainer.js';
+
+export interface TrainOptions {
+  /** Chooses b before each epoch. Default: the constant `config.flood`. */
+  controller?: FloodController;
+  /** Called after every epoch (progress, appending metrics to disk). */
+  onEpoch?: (metrics: EpochMetrics) => void | Promise<void>;
+  /** Aborts between epochs. */
+  signal?: AbortSignal;
+  /** A dataset already loaded for this config (grid search loads it once). */
+  dataset?: Dataset;
+}
+
+export interface TrainResult {
+  config: TrainConfig;
+  /** tfjs backend that ran it. */
+  backend: string;
+  /** Controller name ('constant' for a fixed b). */
+  controller: string;
+  controllerConfig?: Record<string, unknown>;
+  history: EpochMetrics[];
+  /** Test reading of the last epoch (no early stopping). */
+  last: Readout;
+  /** Test reading of the epoch with the best validation accuracy (early stopping). */
+  bestVal: Readout;
+  /** Seconds for the whole run including evaluation. */
+  wallSeconds: number;
+}
+
+/** The dataset options a training config implies. */
+export function datasetOptionsOf(config: TrainConfig) {
+  return {
+    name: config.dataset,
+    seed: config.seed,
+    noise: config.noise,
+    trainSize: config.trainSize || undefined,
+    valSize: config.valSize || undefined,
+    testSize: config.testSize || undefined,
+    dataDir: config.dataDir,
+    labelColumn: config.labelColumn,
+  };
+}
+
+/** Trains one model to the end and reads its test accuracy at the last and best-validation epochs. */
+export async function train(config: TrainConfig, options: TrainOptions = {}): Promise<TrainResult> {
+  const controller = options.controller ?? constantFlood(checkFloodLevel(config.flood, 'flood'));
+  const dataset = options.dataset ?? (await loadDataset(datasetOptionsOf(config)));
+  const start = performance.now();
+  const trainer = new Trainer(config, dataset);
+  try {
+    for (let epoch = 1; epoch <= config.epochs; epoch++) {
+      if (options.signal?.aborted) throw new Error('training aborted');
+      const b = checkFloodLevel(
+        await controller.floodLevel(trainer.history, { epoch, epochs: config.epochs }),
+        `flood level from controller "${controller.name}"`,
+      );
+      const metrics = trainer.runEpoch(b);
+      await options.onEpoch?.(metrics);
+    }
+    const { last, bestVal } = trainer.readouts();
+    return {
+      config,
+      backend: tf.getBackend(),
+      controller: controller.name,
+      controllerConfig: controller.describe?.(),
+      history: trainer.history,
+      last,
+      bestVal,
+      wallSeconds: (performance.now() - start) / 1000,
+    };
+  } finally {
+    trainer.dispose();
+    controller.dispose?.();
+  }
+}
