@@ -27,7 +27,9 @@ async function tryNative(pkg: string): Promise<string | undefined> {
   try {
     await import(pkg);
   } catch (err) {
-    return `${pkg} not loadable (${(err as Error).message.split('\n')[0]})`;
+    const e = err as Error & { code?: string };
+    if (e.code === 'ERR_MODULE_NOT_FOUND') return `${pkg} not installed`;
+    return `${pkg} not loadable (${e.message.split('\n')[0]})`;
   }
   if (tf.findBackend('tensorflow') == null) {
     return `${pkg} loaded a second copy of @tensorflow/tfjs; run "npm dedupe"`;
