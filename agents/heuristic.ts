@@ -1,0 +1,74 @@
+/**
+ * The reference's heuristic flood-level controller (the seed study's improvement 3).
+ *
+ * Phase 1 ("backward"): no flooding until the training loss first falls below `startAfterLoss`
+ * (memorisation). Phase 2: start at b = `initialLevel`; after every epoch, with x the validation
+ * accuracy in percent and x' a reference starting at 0:
+ *   if x >= x' + lambda:  x' = x, b = clip(b + alpha, 0, maxLevel)
+ *   else if x < x' - lambda: x' = x, b = clip(b - alpha, 0, maxLevel)
+ * The seed used alpha = 0.015, lambda = 0.4 points, initial b = 0.0001, max 0.5.
+ */
+import type { ControllerContext, EpochMetrics, FloodController } from '../src/train/controller.js';
+
+export interface HeuristicOptions {
+  /** Step of b per decision (nats). */
+  alpha: number;
+  /** Dead band on validation accuracy (percentage points). */
+  lambda: number;
+  /** Phase 2 starts once the training loss is below this (nats). */
+  startAfterLoss: number;
+  /** b at the start of phase 2. */
+  initialLevel: number;
+  /** Upper clip of b. */
+  maxLevel: number;
+}
+
+export const HEURISTIC_DEFAULTS: HeuristicOptions = {
+  alpha: 0.015,
+  lambda: 0.4,
+  startAfterLoss: 1e-4,
+  initialLevel: 0.0001,
+  maxLevel: 0.5,
+};
+
+export class HeuristicController implements FloodController {
+  readonly name = 'heuristic';
+  readonly options: HeuristicOptions;
+  /** Epoch after which phase 2 began (undefined while waiting for memorisation). */
+  private startedAfter: number | undefined;
+  private level = 0;
+  private reference = 0;
+
+  constructor(options: Partial<HeuristicOptions> = {}) {
+    this.options = { ...HEURISTIC_DEFAULTS, ...options };
+    const { alpha, lambda, startAfterLoss, initialLevel, maxLevel } = this.options;
+    for (const [field, value] of Object.entries({ alpha, lambda, startAfterLoss, initialLevel, maxLevel })) {
+      if (!Number.isFinite(value) || value < 0) throw new RangeError(`heuristic.${field}: must be a finite number >= 0, got ${value}`);
+    }
+  }
+
+  floodLevel(history: readonly EpochMetrics[], _context: ControllerContext): number {
+    const last = history[history.length - 1];
+    if (last == null) return 0;
+    if (this.startedAfter == null) {
+      if (last.trainLoss >= this.options.startAfterLoss) return 0;
+      this.startedAfter = last.epoch;
+      this.level = this.options.initialLevel;
+      return this.level;
+    }
+    const x = 100 * last.valAcc;
+    const { alpha, lambda, maxLevel } = this.options;
+    if (x >= this.reference + lambda) {
+      this.reference = x;
+      this.level = Math.min(Math.max(this.level + alpha, 0), maxLevel);
+    } else if (x < this.reference - lambda) {
+      this.reference = x;
+      this.level = Math.min(Math.max(this.level - alpha, 0), maxLevel);
+    }
+    return this.level;
+  }
+
+  describe(): Record<string, unknown> {
+    return { ...this.options, startedAfterEpoch: this.startedAfter ?? null };
+  }
+}
