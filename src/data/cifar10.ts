@@ -33,7 +33,7 @@ export async function readCifarBinary(file: string): Promise<CifarArrays> {
     throw new Error(`${file}: cannot read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
   }
   if (buf.length === 0 || buf.length % RECORD !== 0) {
-    throw new Error(`${file}: size ${buf.length} bytes is not a whole number of ${RECORD}-byte CIFAR-10 records (truncated or not a CIFAR-10 batch)`);
+    throw new Error(`${file}: size ${buf.length} bytes is not a positive multiple of ${RECORD} (1 label byte + 3072 pixel bytes per record; truncated or not a CIFAR-10 batch)`);
   }
   const n = buf.length / RECORD;
   const x = new Float32Array(n * 3 * PIXELS);
@@ -50,13 +50,19 @@ export async function readCifarBinary(file: string): Promise<CifarArrays> {
   return { x, y };
 }
 
-/** Writes records in the binary format: pixels [n, 3072] channel-major bytes (for fixtures). */
+/**
+ * Writes records in the CIFAR-10 binary format (to make test fixtures).
+ * @param labels one byte per record (0..255, so invalid labels can be written on purpose).
+ * @param pixels n * 3072 bytes, each image channel-major (1024 red, 1024 green, 1024 blue).
+ */
 export async function writeCifarBinary(file: string, labels: ArrayLike<number>, pixels: Uint8Array): Promise<void> {
   const n = labels.length;
-  if (pixels.length !== n * 3072) throw new Error(`writeCifarBinary: need ${n * 3072} pixel bytes, got ${pixels.length}`);
+  if (pixels.length !== n * 3072) throw new Error(`${file}: pixels must hold ${n * 3072} bytes for ${n} labels, got ${pixels.length}`);
   const buf = Buffer.alloc(n * RECORD);
   for (let i = 0; i < n; i++) {
-    buf[i * RECORD] = labels[i];
+    const label = labels[i];
+    if (!Number.isInteger(label) || label < 0 || label > 255) throw new Error(`${file}: labels[${i}] = ${label} does not fit in a byte`);
+    buf[i * RECORD] = label;
     buf.set(pixels.subarray(i * 3072, (i + 1) * 3072), i * RECORD + 1);
   }
   await writeFile(file, buf);
@@ -75,12 +81,12 @@ function concat(parts: CifarArrays[]): CifarArrays {
   return { x, y };
 }
 
-/** Reads the training batches and the test batch from `dataDir`. */
+/** Reads the five training batches and the test batch from `dataDir`. */
 export async function loadCifar10(dataDir: string | undefined): Promise<{ train: CifarArrays; test: CifarArrays }> {
-  const fetchHint = 'get them with "autoflood data fetch cifar10 --data-dir <dir>"';
-  if (dataDir == null) throw new Error(`cifar10: needs --data-dir, a directory with the CIFAR-10 binary files; ${fetchHint}`);
-  if (!existsSync(dataDir)) throw new Error(`cifar10: data directory ${dataDir} does not exist; ${fetchHint}`);
   const wanted = [...CIFAR_TRAIN_FILES, CIFAR_TEST_FILE];
+  const fetchHint = `get them with "autoflood data fetch cifar10 --data-dir ${dataDir ?? '<dir>'}"`;
+  if (dataDir == null) throw new Error(`cifar10: needs --data-dir, a directory with ${wanted.join(', ')}; ${fetchHint}`);
+  if (!existsSync(dataDir)) throw new Error(`cifar10: data directory ${dataDir} does not exist (it must hold ${wanted.join(', ')}); ${fetchHint}`);
   const missing = wanted.filter((f) => !existsSync(path.join(dataDir, f)));
   if (missing.length > 0) throw new Error(`cifar10: ${missing.join(', ')} missing in ${dataDir}; ${fetchHint}`);
   const train = concat(await Promise.all(CIFAR_TRAIN_FILES.map((f) => readCifarBinary(path.join(dataDir, f)))));
@@ -88,73 +94,118 @@ export async function loadCifar10(dataDir: string | undefined): Promise<{ train:
   return { train, test };
 }
 
-/** The regular files of a (ustar) tar archive. */
-export function* tarEntries(tar: Buffer): Generator<{ name: string; data: Buffer }> {
+/** The regular files of a (ustar) tar archive; `source` names the archive in errors. */
+function* tarEntries(tar: Buffer, source: string): Generator<{ name: string; data: Buffer }> {
   for (let offset = 0; offset + 512 <= tar.length; ) {
     const header = tar.subarray(offset, offset + 512);
     if (header.every((b) => b === 0)) return;
     const field = (start: number, length: number) => header.subarray(start, start + length).toString('latin1').replace(/\0.*$/s, '');
     const prefix = field(345, 155);
     const name = prefix ? `${prefix}/${field(0, 100)}` : field(0, 100);
-    const size = parseInt(field(124, 12).trim() || '0', 8);
+    const sizeField = field(124, 12).trim();
+    const size = /^[0-7]+$/.test(sizeField) ? parseInt(sizeField, 8) : NaN;
     const type = field(156, 1);
-    if (!Number.isFinite(size) || offset + 512 + size > tar.length) throw new Error(`tar: entry "${name}" is truncated`);
+    if (!Number.isFinite(size) || offset + 512 + size > tar.length) throw new Error(`${source}: tar entry "${name}" is truncated or has a bad size field`);
     if (type === '0' || type === '') yield { name, data: tar.subarray(offset + 512, offset + 512 + size) };
     offset += 512 + Math.ceil(size / 512) * 512;
   }
 }
 
 export interface FetchOptions {
-  /** A cifar-10-binary.tar.gz already on disk: no download. */
+  /** A cifar-10-binary.tar.gz already on disk: read it instead of downloading. */
   archive?: string;
-  /** Network timeout (ms). */
+  /** Network timeout in ms, to the first byte and between received chunks (default 30 s). */
   timeoutMs?: number;
-  /** Expected MD5 of the archive; null skips the check (tests with a generated archive). */
+  /** Expected MD5 of the archive (default CIFAR_MD5); null skips the check (generated test archives). */
   md5?: string | null;
+  /** Download address (default CIFAR_URL). */
   url?: string;
 }
 
-/** Downloads (or reads) the archive, checks its MD5 and extracts the .bin files into `dataDir`. */
+/**
+ * Downloads `url` into memory. The timeout applies to the first byte and to every gap between
+ * chunks, so a slow but steady download is never cut off.
+ */
+async function download(url: string, timeoutMs: number, hint: string): Promise<Buffer> {
+  const host = new URL(url).host;
+  const controller = new AbortController();
+  let timer: NodeJS.Timeout | undefined;
+  const arm = (what: string) => {
+    clearTimeout(timer);
+    timer = setTimeout(() => controller.abort(new Error(`${what} within ${timeoutMs / 1000} s`)), timeoutMs);
+  };
+  const describe = (err: unknown) => {
+    const e = err as Error & { cause?: { code?: string; message?: string } };
+    return e.cause?.code ?? e.cause?.message ?? e.message;
+  };
+  arm('no response');
+  try {
+    let response: Response;
+    try {
+      response = await fetch(url, { signal: controller.signal });
+    } catch (err) {
+      throw new Error(`cifar10: could not reach ${host}: ${describe(err)}; ${hint}`);
+    }
+    if (!response.ok || response.body === null) throw new Error(`cifar10: ${url} answered HTTP ${response.status} ${response.statusText}; ${hint}`);
+    const reader = response.body.getReader();
+    const chunks: Uint8Array[] = [];
+    try {
+      for (;;) {
+        arm('no data');
+        const { done, value } = await reader.read();
+        if (done) break;
+        chunks.push(value);
+      }
+    } catch (err) {
+      throw new Error(`cifar10: download from ${host} broke off: ${describe(err)}; ${hint}`);
+    }
+    return Buffer.concat(chunks);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * Downloads the CIFAR-10 binary archive (or reads `options.archive`), checks its MD5 and
+ * extracts the six .bin files into `dataDir`.
+ * @returns the paths of the files written.
+ */
 export async function fetchCifar10(dataDir: string, options: FetchOptions = {}): Promise<string[]> {
   const url = options.url ?? CIFAR_URL;
+  const timeoutMs = options.timeoutMs ?? 30_000;
+  if (!(timeoutMs > 0) || !Number.isFinite(timeoutMs)) throw new RangeError(`timeoutMs: must be a positive number, got ${timeoutMs}`);
+  const hint = `download ${path.basename(new URL(url).pathname)} elsewhere and extract it into ${dataDir}, or run "autoflood data fetch cifar10 --archive <file> --data-dir ${dataDir}"`;
   let archive: Buffer;
   if (options.archive != null) {
-    archive = await readFile(options.archive).catch((err: NodeJS.ErrnoException) => {
-      throw new Error(`archive: cannot read ${options.archive} (${err.code ?? err.message})`);
+    const file = options.archive;
+    archive = await readFile(file).catch((err: NodeJS.ErrnoException) => {
+      throw new Error(`archive: cannot read ${file} (${err.code ?? err.message})`);
     });
   } else {
-    const host = new URL(url).host;
-    try {
-      const response = await fetch(url, { signal: AbortSignal.timeout(options.timeoutMs ?? 30_000) });
-      if (!response.ok) throw new Error(`HTTP ${response.status}`);
-      archive = Buffer.from(await response.arrayBuffer());
-    } catch (err) {
-      const e = err as Error & { cause?: { code?: string; message?: string } };
-      const cause = e.cause?.code ?? e.cause?.message ?? e.message;
-      throw new Error(`cifar10: could not reach ${host}: ${cause}; download ${path.basename(url)} elsewhere and run "autoflood data fetch cifar10 --archive <file> --data-dir ${dataDir}"`);
-    }
+    archive = await download(url, timeoutMs, hint);
   }
+  const source = options.archive ?? url;
   const expected = options.md5 === undefined ? CIFAR_MD5 : options.md5;
   if (expected != null) {
     const md5 = createHash('md5').update(archive).digest('hex');
-    if (md5 !== expected) throw new Error(`cifar10: archive MD5 ${md5} does not match the expected ${expected} (corrupt or not cifar-10-binary.tar.gz)`);
+    if (md5 !== expected) throw new Error(`cifar10: ${source} has MD5 ${md5}, expected ${expected} (corrupt, incomplete or not cifar-10-binary.tar.gz)`);
   }
   let tar: Buffer;
   try {
     tar = gunzipSync(archive);
   } catch (err) {
-    throw new Error(`cifar10: archive is not gzip data (${(err as Error).message})`);
+    throw new Error(`cifar10: ${source} is not gzip data (${(err as Error).message})`);
   }
+  const wanted = new Set([...CIFAR_TRAIN_FILES, CIFAR_TEST_FILE]);
+  const entries = [...tarEntries(tar, source)].filter(({ name }) => wanted.has(path.basename(name)));
+  const missing = [...wanted].filter((f) => !entries.some(({ name }) => path.basename(name) === f));
+  if (missing.length > 0) throw new Error(`cifar10: ${source} lacks ${missing.join(', ')}`);
   await mkdir(dataDir, { recursive: true });
   const written: string[] = [];
-  for (const { name, data } of tarEntries(tar)) {
-    const base = path.basename(name);
-    if (!base.endsWith('.bin')) continue;
-    const target = path.join(dataDir, base);
+  for (const { name, data } of entries) {
+    const target = path.join(dataDir, path.basename(name));
     await writeFile(target, data);
     written.push(target);
   }
-  const missing = [...CIFAR_TRAIN_FILES, CIFAR_TEST_FILE].filter((f) => !written.some((w) => path.basename(w) === f));
-  if (missing.length > 0) throw new Error(`cifar10: archive lacks ${missing.join(', ')}`);
   return written;
 }

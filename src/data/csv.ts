@@ -1,8 +1,11 @@
 /**
- * `csv:<path>`: a numeric CSV with one label column (by header name or 0-based index; default
- * the last column). A first row with a non-numeric cell is a header. Labels may be any strings
- * or numbers: their sorted distinct values become classes 0..K-1. Features are used as they
- * are (no scaling).
+ * `csv:<path>`: a numeric CSV with one label column, chosen by header name or 0-based index
+ * (default: the last column). The first row is a header when one of its feature cells is not a
+ * number, when the label column is chosen by a name found in it, or when it is the only row
+ * whose label is not a number. Cells may be double-quoted ("" is a quote); a row ends at its
+ * line end. Labels may be any strings or numbers: their sorted distinct values (numerically
+ * when all are numbers) become classes 0..K-1. Features are used raw, without scaling.
+ * Errors give lines counted from 1 and columns from 0 (as `labelColumn` does).
  */
 import { readFile } from 'node:fs/promises';
 
@@ -15,12 +18,65 @@ export interface CsvTable {
   classes: string[];
 }
 
-function splitLine(line: string): string[] {
-  return line.split(',').map((c) => c.trim().replace(/^"(.*)"$/, '$1'));
+interface Row {
+  cells: string[];
+  line: number;
 }
 
 const isNumber = (cell: string) => cell !== '' && Number.isFinite(Number(cell));
 
+/** Splits one line into trimmed cells; `where` names the line in errors. */
+function splitLine(text: string, where: string): string[] {
+  const cells: string[] = [];
+  let cell = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (quoted && ch === '"' && text[i + 1] === '"') {
+      cell += '"';
+      i++;
+    } else if (ch === '"') {
+      quoted = !quoted;
+    } else if (ch === ',' && !quoted) {
+      cells.push(cell.trim());
+      cell = '';
+    } else {
+      cell += ch;
+    }
+  }
+  if (quoted) throw new Error(`${where}: unterminated quoted cell`);
+  cells.push(cell.trim());
+  return cells;
+}
+
+/** Finds the label column and whether the first row is a header. */
+function layout(file: string, rows: Row[], labelColumn: string | undefined): { labelIndex: number; hasHeader: boolean } {
+  const first = rows[0].cells;
+  const width = first.length;
+  const named = labelColumn !== undefined && first.some((cell) => !isNumber(cell)) ? first.indexOf(labelColumn) : -1;
+  if (named >= 0) return { labelIndex: named, hasHeader: true };
+  let labelIndex = width - 1;
+  if (labelColumn !== undefined) {
+    if (!/^\d+$/.test(labelColumn) || Number(labelColumn) >= width) {
+      throw new Error(`labelColumn: "${labelColumn}" is neither a header name nor a column index in [0, ${width}) of ${file}`);
+    }
+    labelIndex = Number(labelColumn);
+  }
+  const textFeature = first.some((cell, c) => c !== labelIndex && !isNumber(cell));
+  const textLabelOnlyFirst = !isNumber(first[labelIndex]) && rows.slice(1).every((r) => isNumber(r.cells[labelIndex] ?? ''));
+  return { labelIndex, hasHeader: textFeature || (rows.length > 1 && textLabelOnlyFirst) };
+}
+
+/** Sorted distinct labels (numerically, and with "1" = "1.0", when all are numbers) and each row's class index. */
+function encodeLabels(labels: string[]): { classes: string[]; y: Int32Array } {
+  const numeric = labels.every(isNumber);
+  const keys = numeric ? labels.map((l) => String(Number(l))) : labels;
+  const classes = [...new Set(keys)].sort(numeric ? (a, b) => Number(a) - Number(b) : undefined);
+  const index = new Map(classes.map((c, i) => [c, i]));
+  return { classes, y: Int32Array.from(keys, (k) => index.get(k) as number) };
+}
+
+/** Reads a CSV file into features and class indices (see the module comment for the rules). */
 export async function readCsv(file: string, labelColumn?: string): Promise<CsvTable> {
   let text: string;
   try {
@@ -28,43 +84,32 @@ export async function readCsv(file: string, labelColumn?: string): Promise<CsvTa
   } catch (err) {
     throw new Error(`${file}: cannot read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
   }
-  const lines = text.split(/\r?\n/).map((l, i) => ({ cells: splitLine(l), line: i + 1 })).filter((r) => r.cells.some((c) => c !== ''));
-  if (lines.length === 0) throw new Error(`${file}: empty CSV`);
-  const hasHeader = lines[0].cells.some((c) => !isNumber(c));
-  const header = hasHeader ? lines[0].cells : undefined;
-  const rows = hasHeader ? lines.slice(1) : lines;
-  const width = lines[0].cells.length;
-  if (width < 2) throw new Error(`${file}: need at least one feature column and a label column`);
-  let labelIndex = width - 1;
-  if (labelColumn !== undefined) {
-    const byName = header?.indexOf(labelColumn) ?? -1;
-    const byIndex = /^\d+$/.test(labelColumn) ? Number(labelColumn) : -1;
-    labelIndex = byName >= 0 ? byName : byIndex;
-    if (labelIndex < 0 || labelIndex >= width) {
-      throw new Error(`label-column: "${labelColumn}" is neither a header name nor a column index in [0, ${width}) of ${file}`);
-    }
-  }
-  if (rows.length === 0) throw new Error(`${file}: no data rows`);
+  const rows = text.split(/\r?\n/)
+    .map((l, i) => ({ cells: splitLine(l, `${file}:${i + 1}`), line: i + 1 }))
+    .filter((r) => r.cells.some((c) => c !== ''));
+  if (rows.length === 0) throw new Error(`${file}: empty CSV`);
+  const width = rows[0].cells.length;
+  if (width < 2) throw new Error(`${file}: need at least one feature column and a label column, found ${width} column`);
+  const { labelIndex, hasHeader } = layout(file, rows, labelColumn);
+  const header = hasHeader ? rows[0].cells : undefined;
+  const data = hasHeader ? rows.slice(1) : rows;
+  if (data.length === 0) throw new Error(`${file}: no data rows after the header`);
+  const column = (c: number) => (header ? `column ${c} ("${header[c]}")` : `column ${c}`);
   const d = width - 1;
-  const x = new Float32Array(rows.length * d);
+  const x = new Float32Array(data.length * d);
   const labels: string[] = [];
-  rows.forEach(({ cells, line }, r) => {
-    if (cells.length !== width) throw new Error(`${file}:${line}: ${cells.length} columns, expected ${width}`);
+  data.forEach(({ cells, line }, r) => {
+    if (cells.length !== width) throw new Error(`${file}: line ${line} has ${cells.length} columns, expected ${width}`);
     let j = 0;
     cells.forEach((cell, c) => {
       if (c === labelIndex) return;
-      if (!isNumber(cell)) {
-        const name = header ? `"${header[c]}"` : String(c);
-        throw new Error(`${file}:${line}: column ${name} holds "${cell}", not a number`);
-      }
+      if (!isNumber(cell)) throw new Error(`${file}: line ${line}, ${column(c)}: "${cell}" is not a number`);
       x[r * d + j++] = Number(cell);
     });
+    if (cells[labelIndex] === '') throw new Error(`${file}: line ${line}, ${column(labelIndex)}: empty label`);
     labels.push(cells[labelIndex]);
   });
-  const numeric = labels.every(isNumber);
-  const classes = [...new Set(labels)].sort(numeric ? (a, b) => Number(a) - Number(b) : undefined);
-  if (classes.length < 2) throw new Error(`${file}: the label column has ${classes.length} distinct value(s); need at least 2 classes`);
-  const index = new Map(classes.map((c, i) => [c, i]));
-  const y = Int32Array.from(labels, (l) => index.get(l) as number);
+  const { classes, y } = encodeLabels(labels);
+  if (classes.length < 2) throw new Error(`${file}: ${column(labelIndex)}, the label column, has ${classes.length} distinct value; need at least 2 classes`);
   return { x, y, d, classes };
 }

@@ -13,6 +13,10 @@ export interface IdxImages {
   cols: number;
 }
 
+const IMAGE_MAGIC = 0x803;
+const LABEL_MAGIC = 0x801;
+const hex = (v: number) => `0x${v.toString(16).padStart(8, '0')}`;
+
 async function readMaybeGzip(file: string): Promise<Buffer> {
   let raw: Buffer;
   try {
@@ -30,14 +34,18 @@ async function readMaybeGzip(file: string): Promise<Buffer> {
   return raw;
 }
 
-function header(file: string, buf: Buffer, magic: number, dims: number): number[] {
+/** Checks the magic number and that the size matches the header; returns the dimensions. */
+function readHeader(file: string, buf: Buffer, magic: number, dims: number): number[] {
+  const kind = magic === IMAGE_MAGIC ? 'image' : 'label';
   const headerBytes = 4 + 4 * dims;
-  const got = buf.length >= 4 ? buf.readUInt32BE(0) : -1;
+  const got = buf.length >= 4 ? buf.readUInt32BE(0) : undefined;
   if (got !== magic) {
-    const seen = got < 0 ? `${buf.length} bytes` : `0x${got.toString(16).padStart(8, '0')}`;
-    throw new Error(`${file}: bad IDX magic ${seen} (expected 0x${magic.toString(16).padStart(8, '0')}; not an IDX ${dims === 3 ? 'image' : 'label'} file)`);
+    const seen = got === undefined ? `missing (file has ${buf.length} bytes)` : hex(got);
+    throw new Error(`${file}: bad IDX magic ${seen} (expected ${hex(magic)}; not an IDX ${kind} file)`);
   }
-  if (buf.length < headerBytes) throw new Error(`${file}: truncated IDX header (${buf.length} bytes)`);
+  if (buf.length < headerBytes) {
+    throw new Error(`${file}: ${buf.length} bytes, too short for an IDX ${kind} header (${headerBytes} bytes)`);
+  }
   const shape = Array.from({ length: dims }, (_, i) => buf.readUInt32BE(4 + 4 * i));
   const expected = headerBytes + shape.reduce((a, b) => a * b, 1);
   if (buf.length !== expected) {
@@ -46,18 +54,19 @@ function header(file: string, buf: Buffer, magic: number, dims: number): number[
   return shape;
 }
 
+/** Reads an IDX image file (plain or .gz): uint8 pixels scaled to [0, 1], one row per image. */
 export async function readIdxImages(file: string): Promise<IdxImages> {
   const buf = await readMaybeGzip(file);
-  const [n, rows, cols] = header(file, buf, 0x803, 3);
+  const [n, rows, cols] = readHeader(file, buf, IMAGE_MAGIC, 3);
   const pixels = new Float32Array(n * rows * cols);
-  const offset = 16;
-  for (let i = 0; i < pixels.length; i++) pixels[i] = buf[offset + i] / 255;
+  for (let i = 0; i < pixels.length; i++) pixels[i] = buf[16 + i] / 255;
   return { pixels, n, rows, cols };
 }
 
+/** Reads an IDX label file (plain or .gz); every label must be a class in [0, numClasses). */
 export async function readIdxLabels(file: string, numClasses = 10): Promise<Int32Array> {
   const buf = await readMaybeGzip(file);
-  const [n] = header(file, buf, 0x801, 1);
+  const [n] = readHeader(file, buf, LABEL_MAGIC, 1);
   const labels = new Int32Array(n);
   for (let i = 0; i < n; i++) {
     const label = buf[8 + i];

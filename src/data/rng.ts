@@ -21,6 +21,10 @@ function hashString(text: string): number {
   return h;
 }
 
+/**
+ * Seeded pseudo-random numbers. `new Rng(seed)` always yields the same sequence; `fork(label)`
+ * derives independent, reproducible streams (data, noise, shuffling, ...) from one seed.
+ */
 export class Rng {
   private a: number;
   private b: number;
@@ -29,10 +33,10 @@ export class Rng {
   private spareNormal: number | undefined;
   readonly seed: number;
 
+  /** @param seed a finite number, folded to 32 bits (low word XOR high word) to seed the generator. */
   constructor(seed: number) {
     if (!Number.isFinite(seed)) throw new RangeError(`seed: must be a finite number, got ${seed}`);
     this.seed = seed;
-    // Seeds above 2^32 (derived instance seeds) keep their high part.
     const mix = splitmix32((seed >>> 0) ^ Math.floor(seed / 2 ** 32));
     this.a = mix();
     this.b = mix();
@@ -72,8 +76,9 @@ export class Rng {
     return r * Math.cos(2 * Math.PI * v);
   }
 
-  /** Uniform integer in [0, n). */
+  /** Uniform integer in [0, n), for an integer n >= 1. */
   int(n: number): number {
+    if (!Number.isInteger(n) || n < 1) throw new RangeError(`n: must be an integer >= 1, got ${n}`);
     return Math.floor(this.uniform() * n);
   }
 

@@ -1,4 +1,4 @@
-/** Building splits from row arrays: seeded train/validation splits and subsets. */
+/** Building splits from row arrays: seeded train/validation/test splits and subsets. */
 import type { Rng } from './rng.js';
 import type { Split } from './types.js';
 
@@ -15,7 +15,7 @@ export function takeRows(x: Float32Array, y: Int32Array, d: number, indices: Arr
   return { x: xs, y: ys, yClean: Int32Array.from(ys), n };
 }
 
-/** Checks an optional subset size; `field` names the option in errors. */
+/** Checks an optional subset size against what is available; `field` names the option in errors. */
 export function checkSize(size: number | undefined, available: number, field: string): number {
   if (size === undefined) return available;
   if (!Number.isInteger(size) || size < 1) throw new RangeError(`${field}: must be an integer >= 1, got ${size}`);
@@ -31,8 +31,9 @@ export function trainValIndices(
   n: number, valFraction: number, rng: Rng, trainSize?: number, valSize?: number,
 ): { train: Int32Array; val: Int32Array } {
   if (!(valFraction > 0 && valFraction < 1)) throw new RangeError(`valFraction: must be in (0, 1), got ${valFraction}`);
-  const perm = rng.permutation(n);
   const nVal = Math.round(n * valFraction);
+  if (nVal === 0 || nVal === n) throw new RangeError(`valFraction: ${valFraction} of ${n} examples leaves an empty training or validation split`);
+  const perm = rng.permutation(n);
   const val = perm.subarray(0, nVal);
   const train = perm.subarray(nVal);
   return {
@@ -46,4 +47,27 @@ export function subsetIndices(n: number, rng: Rng, size: number | undefined, fie
   const k = checkSize(size, n, field);
   if (k === n) return Int32Array.from({ length: n }, (_, i) => i);
   return rng.permutation(n).subarray(0, k);
+}
+
+/**
+ * Splits n rows (named `source` in errors) by a seeded permutation into disjoint test,
+ * validation and training parts. Without sizes: 20% test, 20% validation (rounded), the rest
+ * training (60/20/20). A given size replaces its default; the three must fit in n together.
+ */
+export function carveSplits(
+  n: number, rng: Rng, source: string, sizes: { trainSize?: number; valSize?: number; testSize?: number },
+): { train: Int32Array; val: Int32Array; test: Int32Array } {
+  const perm = rng.permutation(n);
+  const nTest = sizes.testSize === undefined ? Math.round(0.2 * n) : checkSize(sizes.testSize, n, 'testSize');
+  const afterTest = n - nTest;
+  const nVal = sizes.valSize === undefined ? Math.min(Math.round(0.2 * n), afterTest) : checkSize(sizes.valSize, afterTest, 'valSize');
+  const nTrain = checkSize(sizes.trainSize, afterTest - nVal, 'trainSize');
+  if (nTest === 0 || nVal === 0 || nTrain === 0) {
+    throw new RangeError(`${source}: ${n} examples give an empty split (train ${nTrain}, validation ${nVal}, test ${nTest})`);
+  }
+  return {
+    test: perm.subarray(0, nTest),
+    val: perm.subarray(nTest, nTest + nVal),
+    train: perm.subarray(nTest + nVal, nTest + nVal + nTrain),
+  };
 }

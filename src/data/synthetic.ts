@@ -1,7 +1,9 @@
 /**
  * The paper's synthetic binary tasks, as in the authors' demo code. Each split is drawn
  * independently from its own stream of the seed; two-gaussians and spiral splits are balanced
- * (class 0 gets the smaller half of an odd size); sinusoid labels follow the points.
+ * (class 0 gets the smaller half of an odd size). Sinusoid labels follow the points, so its
+ * classes are balanced only in expectation (the boundary is point-symmetric about the origin).
+ * Examples come ordered by class (two-gaussians, spiral); the training loop shuffles.
  */
 import type { Rng } from './rng.js';
 import type { Split } from './types.js';
@@ -12,7 +14,11 @@ export type SyntheticName = (typeof SYNTHETIC_NAMES)[number];
 /** Default split sizes (examples in total, both classes): the demo's 500/50 per class and 10,000 per class for test. */
 export const SYNTHETIC_SIZES = { train: 1000, val: 100, test: 20000 } as const;
 
-/** Spiral: default standard deviation of the Gaussian noise on each coordinate. */
+/**
+ * Spiral: default standard deviation of the Gaussian noise on each coordinate. Along any ray
+ * the arms of the two classes alternate pi apart, so 0.5 puts the midline between arms about
+ * 3 standard deviations away: a noisy but nearly separable task.
+ */
 export const DEFAULT_SPIRAL_NOISE = 0.5;
 
 /** Feature dimension per task. */
@@ -75,6 +81,7 @@ export function sinusoid(n: number, rng: Rng): Split {
   return split(x, y);
 }
 
+/** Draws `n` examples of the synthetic task `name` from `rng`. */
 export function generateSynthetic(name: SyntheticName, n: number, rng: Rng, spiralNoise?: number): Split {
   if (name === 'two-gaussians') return twoGaussians(n, rng);
   if (name === 'spiral') return spiral(n, rng, spiralNoise);
