@@ -1,0 +1,95 @@
+/**
+ * Report parts shared by `autoflood tune` and `autoflood evaluate-agent`: the table of methods
+ * (agent, heuristic, grid, no flooding) with their accuracy and compute, the chart of test
+ * accuracy per method, and the chart of the flood level each method had in force per epoch.
+ */
+import type { Method, MethodOutcome } from '../../agents/compare.js';
+import type { MethodSummary } from '../../agents/tune.js';
+import { READINGS } from '../grid/select.js';
+import { floodLevelTrajectory, formatLevel, methodAccuracy, type LevelSeries } from './charts.js';
+import type { Chart, Table } from './document.js';
+import { count, durationStat, level, pct, READING_SHORT } from './format.js';
+
+/** Names of the methods in tables and legends. */
+export const METHOD_LABEL: Record<Method, string> = {
+  agent: 'agent',
+  heuristic: 'heuristic',
+  grid: 'grid search',
+  none: 'no flooding',
+};
+
+/** What each method does and what its b means, as a bullet list. */
+export function methodsNote(methods: Method[]): string {
+  const about: Record<Method, string> = {
+    agent: '**agent**: one training; the trained policy sets b after a warm-up without flooding. b is the last level in force.',
+    heuristic: '**heuristic**: one training; the reference\'s controller moves b by ±alpha after each epoch as validation ' +
+      'accuracy rises or falls. b is the last level in force.',
+    grid: '**grid search**: one training per flood level; b is chosen by validation accuracy, separately for each reading.',
+    none: '**no flooding**: one training with b = 0 (the grid\'s b = 0 run).',
+  };
+  return methods.map((m) => `- ${about[m]}`).join('\n');
+}
+
+/**
+ * One row per method: test accuracy (noisy and clean labels) under both readings, b, epochs
+ * trained per seed or task instance (`per`; the compute), wall time per seed or instance (summed
+ * over the method's trainings), and compute relative to the grid search.
+ */
+export function methodsTable(methods: MethodSummary[], per: string): Table {
+  const grid = methods.find((m) => m.method === 'grid');
+  return {
+    columns: [
+      'Method',
+      ...READINGS.flatMap((r) => [`Test acc, ${READING_SHORT[r]}`, `Test acc, ${READING_SHORT[r]} (clean labels)`]),
+      ...READINGS.map((r) => `b, ${READING_SHORT[r]}`),
+      `Epochs trained per ${per}`, `Wall time per ${per}`, 'Compute vs grid',
+    ],
+    rows: methods.map((m) => [
+      METHOD_LABEL[m.method] ?? m.method,
+      ...READINGS.flatMap((r) => [pct(m.testAcc[r]), pct(m.testAccClean[r])]),
+      ...READINGS.map((r) => level(m.floodLevel[r])),
+      count(m.epochs),
+      durationStat(m.seconds),
+      grid !== undefined && grid.epochs > 0 ? `${(100 * m.epochs / grid.epochs).toFixed(1)}%` : '—',
+    ]),
+  };
+}
+
+/** The chart of test accuracy per method, every seed (or task instance) and both readings. */
+export function methodAccuracyChart(outcomes: MethodOutcome[], over: string): Chart {
+  const points = outcomes.flatMap((o) => READINGS.map((reading) => ({
+    method: METHOD_LABEL[o.method] ?? o.method, reading: READING_SHORT[reading], testAcc: o.readouts[reading].testAcc, seed: o.seed,
+  })));
+  return {
+    title: 'Test accuracy per method',
+    spec: methodAccuracy(points),
+    caption: `Test accuracy against the noisy test labels, under both readings: faint points are ${over}, diamonds their mean, ` +
+      'error bars ± one standard deviation.',
+  };
+}
+
+/** The flood level in force per epoch of the agent, the heuristic and the grid's choice (a constant) on one seed. */
+export function trajectorySeries(outcomes: MethodOutcome[]): LevelSeries[] {
+  const order: Method[] = ['agent', 'heuristic', 'grid'];
+  return order.flatMap((method) => {
+    const outcome = outcomes.find((o) => o.method === method);
+    if (outcome === undefined || outcome.trajectory.length === 0) return [];
+    const label = method === 'grid'
+      ? `grid search: chosen b = ${formatLevel(outcome.floodLevel.last)} (constant)`
+      : METHOD_LABEL[method];
+    return [{ label, history: outcome.trajectory.map((floodLevel, i) => ({ epoch: i + 1, floodLevel })) }];
+  });
+}
+
+/** The trajectory chart of one seed's (or task instance's) outcomes, or nothing when no method has one. */
+export function trajectoryChart(outcomes: MethodOutcome[], title: string): Chart | undefined {
+  const series = trajectorySeries(outcomes);
+  if (series.length === 0) return undefined;
+  return {
+    title,
+    spec: floodLevelTrajectory(series),
+    caption: 'The flood level b in force during each epoch. The agent trains without flooding during its warm-up, then ' +
+      'sets b at fixed points of the run; the heuristic moves b after each epoch; the grid\'s b is the level it chose ' +
+      '(last-epoch reading), constant over the run.',
+  };
+}

@@ -1,0 +1,245 @@
+/**
+ * The report of `autoflood reproduce synthetic`: the paper's Table 1 (Two Gaussians, Spiral,
+ * Sinusoid × low / middle / high label noise; without and with flooding, the chosen b and the
+ * backward variant, under both readings) against noisy and against clean test labels; our Two
+ * Gaussians numbers next to the paper's; and charts of the featured settings, built from
+ * summary.json and grid.jsonl alone.
+ */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { GRID_FILE, readGridResults, summarizeGridRuns } from '../grid/grid.js';
+import { parseLevels } from '../grid/levels.js';
+import { READINGS, type Reading, type Stat } from '../grid/select.js';
+import type { TrialResult } from '../pool/trial.js';
+import {
+  BACKWARD_THRESHOLD, PAPER_TWO_GAUSSIANS, SYNTHETIC_DATASETS, type SettingRow, type SyntheticSummary,
+} from '../reproduce/synthetic.js';
+import { readJson } from '../runs.js';
+import { accuracyVsLevel, floodedFraction, formatLevel, lossCurves, type FloodedRunSeries } from './charts.js';
+import { writeReport, type Chart, type Report, type ReportFiles, type Section, type Table } from './document.js';
+import {
+  count, datasetName, duration, level, noiseLabel, pct, percent, pointsDiff, READING_SHORT, signed, sortedUnique,
+} from './format.js';
+import { showcaseRuns } from './grid-report.js';
+import type { RenderOptions } from './render.js';
+
+/** One dataset at one noise rate. */
+interface Setting {
+  dataset: string;
+  noise: number;
+}
+
+const sameSetting = (a: Setting) => (b: Setting) => a.dataset === b.dataset && a.noise === b.noise;
+const settingName = (s: Setting) => `${datasetName(s.dataset)}, ${noiseLabel(s.noise)} label noise`;
+
+/** The settings of the rows: the paper's datasets in its order, then any other; noise ascending. */
+function settingsOf(rows: SettingRow[]): Setting[] {
+  const known: readonly string[] = SYNTHETIC_DATASETS;
+  const datasets = [...new Set(rows.map((r) => r.dataset))]
+    .sort((a, b) => (known.includes(a) ? known.indexOf(a) : known.length) - (known.includes(b) ? known.indexOf(b) : known.length));
+  return datasets.flatMap((dataset) => sortedUnique(rows.filter((r) => r.dataset === dataset).map((r) => r.noise)).map((noise) => ({ dataset, noise })));
+}
+
+const rowOf = (rows: SettingRow[], setting: Setting, reading: Reading): SettingRow | undefined =>
+  rows.find((r) => sameSetting(setting)(r) && r.reading === reading);
+
+/** Table 1 in two column groups (no early stopping, early stopping), against noisy or clean test labels. */
+function tableOne(rows: SettingRow[], clean: boolean): Table {
+  const group: Record<Reading, string> = { last: 'No ES', bestVal: 'ES' };
+  const columns = ['Dataset', 'Label noise', ...READINGS.flatMap((reading) =>
+    ['without flooding', 'with flooding', 'chosen b', 'backward'].map((c) => `${group[reading]}: ${c}`))];
+  const cells = (row: SettingRow | undefined): string[] => {
+    if (row === undefined) return ['—', '—', '—', '—'];
+    return clean
+      ? [pct(row.withoutClean), pct(row.withClean), level(row.floodLevel), pct(row.backwardClean)]
+      : [pct(row.without), pct(row.with), level(row.floodLevel), pct(row.backward)];
+  };
+  return {
+    columns,
+    rows: settingsOf(rows).map((s) => [datasetName(s.dataset), noiseLabel(s.noise), ...READINGS.flatMap((reading) => cells(rowOf(rows, s, reading)))]),
+  };
+}
+
+const TABLE_ONE_NOTE =
+  '**No ES** = without early stopping (the last epoch); **ES** = with early stopping (the epoch of best validation ' +
+  'accuracy). b is chosen per seed by validation accuracy, separately for each reading; the backward variant trains ' +
+  `without flooding until the training loss falls below ${BACKWARD_THRESHOLD}, then floods at the b chosen for the ` +
+  'last epoch. Mean ± std over seeds.';
+
+/** Our Two Gaussians numbers (last epoch, noisy test labels) next to the paper's. */
+function paperTable(rows: SettingRow[]): Table | undefined {
+  const out: (string | number)[][] = [];
+  for (const noise of sortedUnique(Object.keys(PAPER_TWO_GAUSSIANS).map(Number))) {
+    const ours = rowOf(rows, { dataset: 'two-gaussians', noise }, 'last');
+    if (ours === undefined) continue;
+    const paper = PAPER_TWO_GAUSSIANS[noise];
+    const accuracy = (what: string, s: Stat, theirs: number) => [noiseLabel(noise), what, pct(s), percent(theirs), s.n > 0 ? pointsDiff(s.mean - theirs) : '—'];
+    out.push(
+      accuracy('test accuracy without flooding', ours.without, paper.without),
+      accuracy('test accuracy with flooding', ours.with, paper.with),
+      [
+        noiseLabel(noise), 'gain from flooding',
+        ours.with.n > 0 && ours.without.n > 0 ? pointsDiff(ours.with.mean - ours.without.mean) : '—',
+        pointsDiff(paper.with - paper.without),
+        ours.with.n > 0 && ours.without.n > 0 ? pointsDiff(ours.with.mean - ours.without.mean - (paper.with - paper.without)) : '—',
+      ],
+      [noiseLabel(noise), 'chosen b', level(ours.floodLevel), formatLevel(paper.b), ours.floodLevel.n > 0 ? signed(ours.floodLevel.mean - paper.b, 3) : '—'],
+    );
+  }
+  return out.length === 0 ? undefined : { columns: ['Label noise', 'Quantity', 'Ours', 'Paper', 'Difference (ours − paper)'], rows: out };
+}
+
+/** How many backward trainings ever got their training loss below the threshold, overall and per setting. */
+function backwardNote(rows: SettingRow[]): string {
+  const perSetting = settingsOf(rows).flatMap((s) => {
+    const row = rowOf(rows, s, 'last') ?? rowOf(rows, s, 'bestVal');
+    return row === undefined || row.backward.n === 0 ? [] : [{ s, reached: row.backwardReached, n: row.backward.n }];
+  });
+  const reached = perSetting.reduce((a, p) => a + p.reached, 0);
+  const n = perSetting.reduce((a, p) => a + p.n, 0);
+  if (n === 0) return 'No backward trainings were run.';
+  return [
+    `**${reached} of ${n}** backward trainings ever reached a training loss below ${BACKWARD_THRESHOLD}; ` +
+      'a training that never did was never flooded, so it is a run without flooding under another name.',
+    perSetting.map((p) => `- ${settingName(p.s)}: ${p.reached} of ${p.n}`).join('\n'),
+  ].join('\n\n');
+}
+
+function introOf(summary: SyntheticSummary): string {
+  const b = summary.settings;
+  const levels = parseLevels(b.levels);
+  return [
+    `Budget **${summary.budget}**: ${b.epochs} epochs; ${levels.length} flood levels (b from ${formatLevel(Math.min(...levels))} ` +
+      `to ${formatLevel(Math.max(...levels))}, \`${b.levels}\`); ${b.seeds} seed${b.seeds === 1 ? '' : 's'}; an MLP of ${b.depth} hidden layers ` +
+      `of ${b.width} units (BatchNorm, ReLU), Adam, learning rate 0.001, mini-batches of 200; ${count(b.trainSize)} training, ` +
+      `${count(b.valSize)} validation and ${count(b.testSize)} test examples; test split evaluated every ${b.testEvery} epochs.`,
+    b.scaledDown.length > 0
+      ? `Scaled down from the paper's setting:\n\n${b.scaledDown.map((s) => `- ${s}`).join('\n')}`
+      : 'Nothing is scaled down: this is the paper\'s (demo code\'s) setting.',
+    `${count(summary.trainings)} trainings, ${count(summary.epochsTrained)} epochs trained in all, ${duration(summary.trialSeconds)} ` +
+      `of worker time. Wall time **${duration(summary.wallSeconds)}**: that is of the invocation that finished the run, which ran ` +
+      `${count(summary.trainingsRunNow)} of the ${count(summary.trainings)} trainings` +
+      `${summary.trainingsRunNow < summary.trainings ? ' (the rest came from earlier, resumed invocations)' : ''}.`,
+    'Test accuracies are percentages, mean ± std over seeds; every flood level of a seed shares its data and initialisation.',
+  ].join('\n\n');
+}
+
+/** The settings with charts: Two Gaussians (else the first dataset) at its highest noise, then at its lowest. */
+function featuredSettings(settings: Setting[]): Setting[] {
+  if (settings.length === 0) return [];
+  const dataset = settings.some((s) => s.dataset === 'two-gaussians') ? 'two-gaussians' : settings[0].dataset;
+  const noises = settings.filter((s) => s.dataset === dataset).map((s) => s.noise);
+  return sortedUnique([Math.max(...noises), Math.min(...noises)]).reverse().map((noise) => ({ dataset, noise }));
+}
+
+/** A setting's grid runs with its grid summary, and the backward run of the first seed. */
+function settingRuns(results: TrialResult[], setting: Setting) {
+  const mine = results.filter((r) => sameSetting(setting)({ dataset: r.config.dataset, noise: r.config.noise }));
+  const grid = mine.filter((r) => r.tag === 'grid');
+  if (grid.length === 0) return undefined;
+  const seeds = sortedUnique(grid.map((r) => r.config.seed));
+  const summary = summarizeGridRuns(grid, sortedUnique(grid.map((r) => r.config.flood)), seeds, 0);
+  const backward = mine.find((r) => r.tag === 'backward' && r.config.seed === seeds[0]);
+  return { grid, summary, seed: seeds[0], backward };
+}
+
+const backwardSeries = (run: TrialResult): FloodedRunSeries => ({
+  label: `backward at b = ${formatLevel(run.config.flood)}`, floodLevel: run.config.flood, history: run.history,
+});
+
+function chartsOf(results: TrialResult[], rows: SettingRow[]): Chart[] {
+  const settings = settingsOf(rows);
+  const featured = featuredSettings(settings);
+  const charts: Chart[] = [];
+  featured.forEach((setting, i) => {
+    const runs = settingRuns(results, setting);
+    if (runs === undefined) return;
+    const curves = [...showcaseRuns(runs.grid, runs.summary, false), ...(runs.backward ? [backwardSeries(runs.backward)] : [])];
+    const hasTestCurves = curves.every((r) => r.history.filter((m) => m.testLoss !== undefined).length >= 2);
+    charts.push({
+      title: `Loss curves, ${settingName(setting)}: b = 0 against the chosen b (seed ${runs.seed})`,
+      spec: lossCurves(curves),
+      caption: 'Training loss is the unflooded mini-batch mean; with flooding it stops near b (dashed rule). ' +
+        (hasTestCurves
+          ? 'The test loss is against the noisy test labels, evaluated every few epochs; a rise followed by a second fall is ' +
+            'the test loss\'s "double descent".'
+          : 'The held-out panel shows the validation loss where no test-loss curve was recorded.') +
+        (runs.backward
+          ? ` The backward run trains without flooding until its training loss is below ${BACKWARD_THRESHOLD}, then floods at the chosen b.`
+          : ''),
+    });
+    if (i === 0) {
+      charts.push({
+        title: `Flooded mini-batches per epoch, ${settingName(setting)} (seed ${runs.seed})`,
+        spec: floodedFraction([...showcaseRuns(runs.grid, runs.summary, true), ...(runs.backward ? [backwardSeries(runs.backward)] : [])]),
+        caption: 'Fraction of each epoch\'s mini-batches whose loss was below b, so that the step was gradient ascent. ' +
+          'Flooding only acts once the training loss reaches b.',
+      });
+    }
+  });
+  // Test accuracy against b: every dataset at its highest noise rate.
+  const datasets = [...new Set(settings.map((s) => s.dataset))];
+  for (const dataset of datasets) {
+    const noise = Math.max(...settings.filter((s) => s.dataset === dataset).map((s) => s.noise));
+    const runs = settingRuns(results, { dataset, noise });
+    if (runs === undefined) continue;
+    const points = runs.grid.flatMap((r) => READINGS.map((reading) => ({
+      floodLevel: r.config.flood, testAcc: r[reading].testAcc, reading: READING_SHORT[reading], seed: r.config.seed,
+    })));
+    const chosen = READINGS.flatMap((reading) => {
+      const row = rowOf(rows, { dataset, noise }, reading);
+      return row !== undefined && row.floodLevel.n > 0 ? [{ reading: READING_SHORT[reading], floodLevel: row.floodLevel.mean }] : [];
+    });
+    charts.push({
+      title: `Test accuracy against b, ${settingName({ dataset, noise })}`,
+      spec: accuracyVsLevel(points, chosen),
+      caption: 'Test accuracy (noisy labels) of every flood level under both readings: faint points are seeds, the line their ' +
+        'mean, the band ± one standard deviation; dashed rules mark the chosen b (mean over seeds).',
+    });
+  }
+  return charts;
+}
+
+/** Builds the report of a synthetic reproduction from its summary and its trainings (as in grid.jsonl). */
+export function syntheticReport(summary: SyntheticSummary, results: TrialResult[]): Report {
+  const { rows } = summary;
+  const noisyLabels = 'noisy test labels (the labels the paper\'s numbers fit best)';
+  const sections: Section[] = [
+    { heading: `Table 1: test accuracy against ${noisyLabels}`, markdown: TABLE_ONE_NOTE, table: tableOne(rows, false) },
+    {
+      heading: 'Table 1 against clean test labels',
+      markdown: 'The same trainings and the same chosen b, scored against the test labels before noise was added.',
+      table: tableOne(rows, true),
+    },
+  ];
+  const paper = paperTable(rows);
+  sections.push(paper === undefined
+    ? { heading: 'Against the paper', markdown: 'No Two Gaussians setting at the paper\'s noise rates was run, so there is nothing to compare with the paper\'s numbers.' }
+    : {
+        heading: 'Against the paper: Two Gaussians, without early stopping',
+        markdown: 'Ours: last epoch, noisy test labels, mean ± std over seeds. Paper: Table 1 of Ishida et al. (2020). ' +
+          'Differences of accuracies are in percentage points, of b in nats.',
+        table: paper,
+      });
+  sections.push({ heading: 'The backward variant', markdown: backwardNote(rows) });
+  const charts = chartsOf(results, rows);
+  sections.push(charts.length > 0
+    ? { heading: 'Charts', charts }
+    : { heading: 'Charts', markdown: `No charts: ${GRID_FILE} holds no grid trainings of these settings.` });
+  const datasets = [...new Set(settingsOf(rows).map((s) => datasetName(s.dataset)))];
+  return {
+    title: `Reproduction of the paper's Table 1 (synthetic data${datasets.length > 0 ? `: ${datasets.join(', ')}` : ''})`,
+    intro: introOf(summary),
+    sections,
+  };
+}
+
+/** Writes report.md, report.html and charts/ into a `reproduce synthetic` folder from summary.json and grid.jsonl. */
+export async function writeSyntheticReport(dir: string, options: RenderOptions = {}): Promise<ReportFiles> {
+  const summary = await readJson<SyntheticSummary>(path.join(dir, 'summary.json'));
+  if (!Array.isArray(summary.rows) || summary.settings === undefined) {
+    throw new Error(`${dir}: summary.json is not the summary of \`autoflood reproduce synthetic\``);
+  }
+  const results = existsSync(path.join(dir, GRID_FILE)) ? await readGridResults(dir) : [];
+  return writeReport(dir, syntheticReport(summary, results), options);
+}

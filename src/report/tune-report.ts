@@ -1,0 +1,98 @@
+/**
+ * The report of `autoflood tune`: the methods side by side on one dataset (test accuracy under
+ * both readings, b, compute), the flood level each had in force per epoch, test accuracy per
+ * method over seeds and the loss curves of the methods' runs, built from summary.json and
+ * grid.jsonl alone.
+ */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import type { MethodOutcome } from '../../agents/compare.js';
+import type { TuneSummary } from '../../agents/tune.js';
+import { GRID_FILE, readGridResults } from '../grid/grid.js';
+import type { TrialResult } from '../pool/trial.js';
+import { readJson } from '../runs.js';
+import { formatLevel, lossCurves, type FloodedRunSeries } from './charts.js';
+import { writeReport, type Chart, type Report, type ReportFiles, type Section } from './document.js';
+import { datasetName, noiseRate } from './format.js';
+import { METHOD_LABEL, methodAccuracyChart, methodsNote, methodsTable, trajectoryChart } from './methods.js';
+import type { RenderOptions } from './render.js';
+
+/**
+ * The runs behind the methods on one seed: the agent's, the heuristic's, the grid's b = 0 run
+ * (no flooding) and its run at the b it chose (last-epoch reading). Controllers' runs carry
+ * their last b (the dashed rule).
+ */
+function methodRuns(results: TrialResult[], outcomes: MethodOutcome[], seed: number): FloodedRunSeries[] {
+  const mine = results.filter((r) => r.config.seed === seed);
+  const series: FloodedRunSeries[] = [];
+  for (const tag of ['agent', 'heuristic'] as const) {
+    const run = mine.find((r) => r.tag === tag);
+    if (run !== undefined) {
+      const last = run.history.at(-1)?.floodLevel ?? 0;
+      series.push({ label: `${METHOD_LABEL[tag]} (last b = ${formatLevel(last)})`, floodLevel: last, history: run.history });
+    }
+  }
+  const grid = mine.filter((r) => r.tag === 'grid');
+  const chosen = outcomes.find((o) => o.method === 'grid')?.floodLevel.last;
+  const zero = grid.find((r) => r.config.flood === 0);
+  if (zero !== undefined) {
+    series.push({ label: `no flooding (b = 0)${chosen === 0 ? '; the grid\'s choice' : ''}`, floodLevel: 0, history: zero.history });
+  }
+  const best = chosen !== undefined && chosen > 0 ? grid.find((r) => r.config.flood === chosen) : undefined;
+  if (best !== undefined) series.push({ label: `grid search: chosen b = ${formatLevel(chosen as number)}`, floodLevel: best.config.flood, history: best.history });
+  return series;
+}
+
+/** Builds the report of a tune run from its summary and its trainings (as in grid.jsonl). */
+export function tuneReport(summary: TuneSummary, results: TrialResult[]): Report {
+  const methods = summary.methods.map((m) => m.method);
+  const seed = summary.seeds.length > 0 ? summary.seeds[0] : Math.min(...summary.outcomes.map((o) => o.seed));
+  const first = summary.outcomes.filter((o) => o.seed === seed);
+  const levels = summary.levels;
+  const intro = [
+    `${datasetName(summary.dataset)} at ${noiseRate(summary.noise)} label noise; ${summary.seeds.length} seed` +
+      `${summary.seeds.length === 1 ? '' : 's'} (${summary.seeds.join(', ')}), every method of a seed on the same data and initialisation.` +
+      (methods.includes('grid') && levels.length > 0
+        ? ` The grid search trains ${levels.length} flood levels (b from ${formatLevel(Math.min(...levels))} to ${formatLevel(Math.max(...levels))}).`
+        : ''),
+    methodsNote(methods),
+    'Test accuracies are percentages against the noisy and the clean test labels, mean ± std over seeds, under two ' +
+      'readings: the last epoch (no early stopping) and the epoch of best validation accuracy (early stopping).',
+  ].join('\n\n');
+  const charts: Chart[] = [];
+  const trajectory = trajectoryChart(first, `Flood level b per epoch (seed ${seed})`);
+  if (trajectory !== undefined) charts.push(trajectory);
+  if (summary.outcomes.length > 0) charts.push(methodAccuracyChart(summary.outcomes, 'seeds'));
+  const curves = methodRuns(results, first, seed);
+  if (curves.length > 0) {
+    charts.push({
+      title: `Loss curves of the methods' runs (seed ${seed})`,
+      spec: lossCurves(curves),
+      caption: 'Training loss is the unflooded mini-batch mean; with flooding it stops near b (dashed rule: the constant b, ' +
+        'or for the agent and the heuristic the last b in force). The held-out panel shows the test loss against the noisy ' +
+        'labels when the test split was evaluated during training (--test-every), else the validation loss.',
+    });
+  }
+  const sections: Section[] = [
+    {
+      heading: 'Methods',
+      markdown: 'Epochs trained is the compute of a method on one seed (the grid trains every level); compute vs grid is ' +
+        'that count as a share of the grid\'s. Wall time is summed over the method\'s trainings.',
+      table: methodsTable(summary.methods, 'seed'),
+    },
+    charts.length > 0
+      ? { heading: 'Charts', charts }
+      : { heading: 'Charts', markdown: `No charts: no outcomes in summary.json and no trainings in ${GRID_FILE}.` },
+  ];
+  return { title: `Finding the flood level: ${datasetName(summary.dataset)}, ${noiseRate(summary.noise)} label noise`, intro, sections };
+}
+
+/** Writes report.md, report.html and charts/ into an `autoflood tune` folder from summary.json and grid.jsonl. */
+export async function writeTuneReport(dir: string, options: RenderOptions = {}): Promise<ReportFiles> {
+  const summary = await readJson<TuneSummary>(path.join(dir, 'summary.json'));
+  if (!Array.isArray(summary.methods) || !Array.isArray(summary.outcomes)) {
+    throw new Error(`${dir}: summary.json is not the summary of \`autoflood tune\``);
+  }
+  const results = existsSync(path.join(dir, GRID_FILE)) ? await readGridResults(dir) : [];
+  return writeReport(dir, tuneReport(summary, results), options);
+}

@@ -1,0 +1,354 @@
+import assert from 'node:assert/strict';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, test } from 'node:test';
+import type { AgentFile } from '../agents/agent.js';
+import { methodOutcomes, pairedDifference, type Method } from '../agents/compare.js';
+import type { EvaluateSummary } from '../agents/evaluate.js';
+import type { LearningPoint } from '../agents/train-agent.js';
+import { summarizeOutcomes, type TuneSummary } from '../agents/tune.js';
+import { GRID_FILE } from '../src/grid/grid.js';
+import { READINGS } from '../src/grid/select.js';
+import type { TrialResult } from '../src/pool/trial.js';
+import {
+  renderReport, reportKind, writeAgentTrainingReport, writeEvaluateReport, writeSyntheticReport, writeTuneReport,
+} from '../src/report/index.js';
+import { SYNTHETIC_BUDGETS, syntheticRows, type SyntheticSummary } from '../src/reproduce/synthetic.js';
+import { DEFAULT_TRAIN_CONFIG, type TrainConfig } from '../src/train/config.js';
+import type { EpochMetrics } from '../src/train/controller.js';
+import type { Readout } from '../src/train/trainer.js';
+
+const EPOCHS = 8;
+const LEVELS = [0, 0.2, 0.4];
+const SEEDS = [0, 1];
+
+const dirs: string[] = [];
+async function tmp(): Promise<string> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'autoflood-report-more-'));
+  dirs.push(dir);
+  return dir;
+}
+after(async () => {
+  await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));
+});
+
+const svgCount = async (html: string) => ((await readFile(html, 'utf8')).match(/<svg/g) ?? []).length;
+const jsonl = (rows: unknown[]) => rows.map((r) => `${JSON.stringify(r)}\n`).join('');
+
+function readout(epoch: number, valAcc: number, testAcc: number): Readout {
+  return { epoch, valAcc, valAccClean: valAcc + 0.05, testLoss: 0.5, testAcc, testLossClean: 0.3, testAccClean: testAcc + 0.05 };
+}
+
+/** Training loss falls to b (or towards 0); test loss every 2nd epoch; `levels` gives b per epoch (controllers). */
+function history(levels: number[], lowLoss = false): EpochMetrics[] {
+  return levels.map((b, i) => {
+    const epoch = i + 1;
+    const trainLoss = lowLoss && epoch >= 4 && b === 0 ? 5e-5 : Math.max(b, 0.7 * Math.exp(-0.6 * epoch));
+    const test = epoch % 2 === 0 ? { testLoss: 0.4 + 0.02 * epoch, testAcc: 0.8, testLossClean: 0.2, testAccClean: 0.85 } : {};
+    return {
+      epoch, trainLoss, trainAcc: 0.9, valLoss: 0.45, valAcc: 0.8, valLossClean: 0.3, valAccClean: 0.85,
+      floodedFraction: b > 0 && trainLoss <= b ? 0.5 : 0, floodLevel: b, lr: 1e-3, wallSeconds: epoch * 0.5, ...test,
+    };
+  });
+}
+
+interface RunSpec {
+  config: Partial<TrainConfig>;
+  tag?: string;
+  controller?: string;
+  /** b per epoch (default: config.flood throughout). */
+  levels?: number[];
+  lowLoss?: boolean;
+  last: [valAcc: number, testAcc: number];
+  bestVal: [valAcc: number, testAcc: number];
+}
+
+function run(spec: RunSpec): TrialResult {
+  const config = { ...DEFAULT_TRAIN_CONFIG, dataset: 'two-gaussians', noise: 0.1, epochs: EPOCHS, testEvery: 2, ...spec.config };
+  const tag = spec.tag ?? 'grid';
+  return {
+    id: `${tag}-${config.dataset}-${config.noise}-${config.seed}-${config.flood}`,
+    tag, config, controller: { kind: spec.controller ?? 'constant' }, backend: 'cpu',
+    history: history(spec.levels ?? Array.from({ length: EPOCHS }, () => config.flood), spec.lowLoss),
+    last: readout(EPOCHS, ...spec.last),
+    bestVal: readout(5, ...spec.bestVal),
+    wallSeconds: EPOCHS * 0.5,
+  };
+}
+
+/**
+ * Per level, per seed, [valAcc, testAcc]. Last epoch: b = 0.2 wins on validation for both seeds;
+ * best-validation epoch: b = 0.4 wins for both.
+ */
+const LAST: Record<number, [number, number][]> = { 0: [[0.78, 0.78], [0.8, 0.79]], 0.2: [[0.85, 0.83], [0.84, 0.84]], 0.4: [[0.82, 0.81], [0.83, 0.8]] };
+const BEST: Record<number, [number, number][]> = { 0: [[0.8, 0.8], [0.81, 0.8]], 0.2: [[0.85, 0.83], [0.85, 0.82]], 0.4: [[0.87, 0.845], [0.86, 0.835]] };
+const shift = (v: [number, number], by: number): [number, number] => [v[0] + by, v[1] + by];
+
+/** One seed's grid for a setting; accuracies shifted by `by`. */
+const gridRuns = (dataset: string, noise: number, seed: number, by = 0, levels = LEVELS): TrialResult[] =>
+  levels.map((flood) => run({ config: { dataset, noise, seed, flood }, last: shift(LAST[flood][seed], by), bestVal: shift(BEST[flood][seed], by) }));
+
+test('writeSyntheticReport: Table 1 (noisy and clean), paper comparison, backward note and charts', async () => {
+  const dir = await tmp();
+  const results = [
+    ...SEEDS.flatMap((seed) => gridRuns('two-gaussians', 0.1, seed)),
+    ...SEEDS.flatMap((seed) => gridRuns('two-gaussians', 0.01, seed, 0.08)),
+    ...SEEDS.flatMap((seed) => gridRuns('spiral', 0.1, seed, 0.1)),
+    // The backward variant at the chosen b = 0.2: seed 0 got its training loss below 1e-4, seed 1 never did.
+    run({ config: { seed: 0, flood: 0.2, floodAfterLoss: 1e-4 }, tag: 'backward', levels: [0, 0, 0, 0, 0.2, 0.2, 0.2, 0.2], lowLoss: true, last: [0.84, 0.82], bestVal: [0.85, 0.83] }),
+    run({ config: { seed: 1, flood: 0.2, floodAfterLoss: 1e-4 }, tag: 'backward', levels: Array(EPOCHS).fill(0), last: [0.83, 0.81], bestVal: [0.84, 0.82] }),
+  ];
+  const summary: SyntheticSummary = {
+    budget: 'quick',
+    settings: { ...SYNTHETIC_BUDGETS.quick, epochs: EPOCHS, levels: '0:0.4:0.2', seeds: 2, testEvery: 2 },
+    rows: syntheticRows(results),
+    trainings: results.length,
+    epochsTrained: results.length * EPOCHS,
+    trialSeconds: results.length * EPOCHS * 0.5,
+    wallSeconds: 1234,
+    trainingsRunNow: 5,
+  };
+  await writeFile(path.join(dir, 'summary.json'), JSON.stringify(summary));
+  await writeFile(path.join(dir, GRID_FILE), jsonl(results));
+  const warnings: string[] = [];
+  const files = await writeSyntheticReport(dir, { onWarning: (m) => warnings.push(m) });
+  assert.deepEqual(warnings, []);
+  const md = await readFile(files.markdown, 'utf8');
+
+  assert.match(md, /Budget \*\*quick\*\*: 8 epochs/);
+  assert.match(md, /- 200 epochs instead of 500/);
+  assert.match(md, /Wall time \*\*20\.6 min\*\*: that is of the invocation that finished the run, which ran 5 of the 20 trainings/);
+  // Two Gaussians, high noise. No ES: without (0.78, 0.79), with b = 0.2 (0.83, 0.84), backward (0.82, 0.81);
+  // ES: without (0.80, 0.80), with b = 0.4 (0.845, 0.835), backward (0.83, 0.82).
+  assert.match(md, /\| Two Gaussians \| high \(10%\) \| 78\.50 ± 0\.71% \| 83\.50 ± 0\.71% \| 0\.200 ± 0\.000 \| 81\.50 ± 0\.71% \| 80\.00 ± 0\.00% \| 84\.00 ± 0\.71% \| 0\.400 ± 0\.000 \| 82\.50 ± 0\.71% \|/);
+  // Clean labels: +5 points everywhere, same b.
+  assert.match(md, /\| Two Gaussians \| high \(10%\) \| 83\.50 ± 0\.71% \| 88\.50 ± 0\.71% \| 0\.200 ± 0\.000 \| 86\.50 ± 0\.71% \| 85\.00 ± 0\.00% \| 89\.00 ± 0\.71% \|/);
+  assert.match(md, /\| Two Gaussians \| low \(1%\) \| 86\.50 ± 0\.71% \| 91\.50 ± 0\.71% \| 0\.200 ± 0\.000 \| — \|/);
+  assert.match(md, /\| Spiral \| high \(10%\) \| 88\.50 ± 0\.71% \| 93\.50 ± 0\.71% \|/);
+  // Rows in the paper's order: Two Gaussians low before high, then Spiral.
+  assert.ok(md.indexOf('| Two Gaussians | low (1%)') < md.indexOf('| Two Gaussians | high (10%)'));
+  assert.ok(md.indexOf('| Two Gaussians | high (10%)') < md.indexOf('| Spiral | high (10%)'));
+  // Against the paper (78.44 / 83.59, b 0.32 at high noise).
+  assert.match(md, /\| high \(10%\) \| test accuracy without flooding \| 78\.50 ± 0\.71% \| 78\.44% \| \+0\.06 points \|/);
+  assert.match(md, /\| high \(10%\) \| test accuracy with flooding \| 83\.50 ± 0\.71% \| 83\.59% \| -0\.09 points \|/);
+  assert.match(md, /\| high \(10%\) \| gain from flooding \| \+5\.00 points \| \+5\.15 points \| -0\.15 points \|/);
+  assert.match(md, /\| high \(10%\) \| chosen b \| 0\.200 ± 0\.000 \| 0\.32 \| -0\.120 \|/);
+  assert.match(md, /\| low \(1%\) \| test accuracy without flooding \| 86\.50 ± 0\.71% \| 90\.52% \| -4\.02 points \|/);
+  assert.doesNotMatch(md, /\| middle \(5%\) \| test accuracy/);
+  assert.match(md, /\*\*1 of 2\*\* backward trainings ever reached a training loss below 0\.0001/);
+  assert.match(md, /- Two Gaussians, high \(10%\) label noise: 1 of 2/);
+  assert.doesNotMatch(md, /0 of 0/, 'settings without backward trainings are not listed');
+
+  // Loss curves and flooded fraction for Two Gaussians at 10%, loss curves at 1%, accuracy vs b for both datasets at 10%.
+  assert.equal(files.charts.length, 5);
+  assert.equal(await svgCount(files.html), 5);
+  assert.match(md, /### Loss curves, Two Gaussians, high \(10%\) label noise: b = 0 against the chosen b \(seed 0\)/);
+  assert.match(md, /### Test accuracy against b, Spiral, high \(10%\) label noise/);
+});
+
+/** Controller runs: b = 0 for 2 epochs, then the given levels. */
+const controllerLevels = (...later: number[]) => [0, 0, ...later, ...Array(EPOCHS - 2 - later.length).fill(later.at(-1))];
+
+/** One seed's trainings of tune / evaluate-agent: the grid (with b = 0), the heuristic's and the agent's run. */
+function methodRunsOf(config: Partial<TrainConfig>, seed: number, agentAcc: [number, number], heuristicAcc: [number, number]): TrialResult[] {
+  return [
+    ...LEVELS.map((flood) => run({ config: { ...config, seed, flood }, last: LAST[flood][seed % 2], bestVal: BEST[flood][seed % 2] })),
+    run({ config: { ...config, seed, flood: 0 }, tag: 'heuristic', controller: 'heuristic', levels: controllerLevels(0.0001, 0.015, 0.03), last: heuristicAcc, bestVal: heuristicAcc }),
+    run({ config: { ...config, seed, flood: 0 }, tag: 'agent', controller: 'agent', levels: controllerLevels(0.1, 0.1, 0.15), last: agentAcc, bestVal: agentAcc }),
+  ];
+}
+
+const METHODS: Method[] = ['agent', 'heuristic', 'grid', 'none'];
+
+test('writeTuneReport: methods table, b trajectories, accuracy per method and loss curves', async () => {
+  const dir = await tmp();
+  const perSeed = SEEDS.map((seed) => methodRunsOf({}, seed, [0.84, seed === 0 ? 0.82 : 0.81], [0.83, 0.8]));
+  const outcomes = perSeed.flatMap((runs) => methodOutcomes(runs, METHODS));
+  const summary: TuneSummary = {
+    dataset: 'two-gaussians', noise: 0.1, seeds: SEEDS, levels: LEVELS, methods: summarizeOutcomes(outcomes, METHODS), outcomes,
+  };
+  await writeFile(path.join(dir, 'summary.json'), JSON.stringify(summary));
+  await writeFile(path.join(dir, GRID_FILE), jsonl(perSeed.flat()));
+  const warnings: string[] = [];
+  const files = await writeTuneReport(dir, { onWarning: (m) => warnings.push(m) });
+  assert.deepEqual(warnings, []);
+  const md = await readFile(files.markdown, 'utf8');
+
+  assert.match(md, /^# Finding the flood level: Two Gaussians, 10% label noise/);
+  // agent: test acc (0.82, 0.81) both readings, clean +5; last b 0.15; 8 epochs = 33.3% of the grid's 24.
+  assert.match(md, /\| agent \| 81\.50 ± 0\.71% \| 86\.50 ± 0\.71% \| 81\.50 ± 0\.71% \| 86\.50 ± 0\.71% \| 0\.150 ± 0\.000 \| 0\.150 ± 0\.000 \| 8 \| 4\.0 ± 0\.0 s \| 33\.3% \|/);
+  // grid: last epoch b = 0.2 (0.83, 0.84), early stopping b = 0.4 (0.845, 0.835); 3 trainings of 8 epochs.
+  assert.match(md, /\| grid search \| 83\.50 ± 0\.71% \| 88\.50 ± 0\.71% \| 84\.00 ± 0\.71% \| 89\.00 ± 0\.71% \| 0\.200 ± 0\.000 \| 0\.400 ± 0\.000 \| 24 \| 12\.0 ± 0\.0 s \| 100\.0% \|/);
+  assert.match(md, /\| no flooding \| 78\.50 ± 0\.71% \|/);
+  assert.match(md, /\| heuristic \| 80\.00 ± 0\.00% \|[^\n]*\| 0\.030 ± 0\.000 \|/);
+  assert.equal(files.charts.length, 3);
+  assert.equal(await svgCount(files.html), 3);
+  const trajectory = await readFile(files.charts[0], 'utf8');
+  assert.match(trajectory, /grid search: chosen b = 0\.2 \(constant\)/);
+  const curves = await readFile(files.charts[2], 'utf8');
+  for (const label of ['agent (last b = 0.15)', 'heuristic (last b = 0.03)', 'no flooding (b = 0)', 'grid search: chosen b = 0.2']) {
+    assert.ok(curves.includes(label), label);
+  }
+});
+
+const INSTANCES = [
+  { dataset: 'two-gaussians', noise: 0.1, seed: 9_000_000 },
+  { dataset: 'spiral', noise: 0.1, seed: 9_000_001 },
+  { dataset: 'sinusoid', noise: 0.1, seed: 9_000_002 },
+  { dataset: 'two-gaussians', noise: 0.1, seed: 9_000_003 },
+  { dataset: 'spiral', noise: 0.1, seed: 9_000_004 },
+];
+/** Heuristic's test accuracy per instance; the agent's is 0.01, 0.02, 0, 0.01, 0.01 above it. */
+const HEURISTIC = [0.8, 0.78, 0.82, 0.79, 0.81];
+const AGENT_GAIN = [0.01, 0.02, 0, 0.01, 0.01];
+
+function evaluateFolder(): { summary: EvaluateSummary; results: TrialResult[] } {
+  const perTask = INSTANCES.map((t, i) => {
+    const agent = HEURISTIC[i] + AGENT_GAIN[i];
+    return methodRunsOf({ dataset: t.dataset, noise: t.noise }, t.seed, [0.85, agent], [0.84, HEURISTIC[i]]);
+  });
+  const outcomes = perTask.flatMap((runs) => methodOutcomes(runs, METHODS));
+  const of = (m: Method) => outcomes.filter((o) => o.method === m);
+  const comparisons = (['heuristic', 'grid', 'none'] as const).flatMap((versus) => READINGS.map((reading) => {
+    const acc = (m: Method, clean: boolean) => of(m).map((o) => (clean ? o.readouts[reading].testAccClean : o.readouts[reading].testAcc));
+    return {
+      versus, reading,
+      testAcc: pairedDifference(acc('agent', false), acc(versus, false)),
+      testAccClean: pairedDifference(acc('agent', true), acc(versus, true)),
+    };
+  }));
+  const summary: EvaluateSummary = {
+    tasks: 'synthetic-heldout-high',
+    taskDescription: 'held out: Two Gaussians / Spiral / Sinusoid at 10% label noise',
+    instances: INSTANCES,
+    levels: LEVELS,
+    methods: summarizeOutcomes(outcomes, METHODS),
+    comparisons,
+    computeRatio: of('agent')[0].epochs / of('grid')[0].epochs,
+    outcomes,
+  };
+  return { summary, results: perTask.flat() };
+}
+
+test('writeEvaluateReport: instances, methods, paired differences with 95% intervals, compute and charts', async () => {
+  const dir = await tmp();
+  const { summary, results } = evaluateFolder();
+  await writeFile(path.join(dir, 'summary.json'), JSON.stringify(summary));
+  await writeFile(path.join(dir, GRID_FILE), jsonl(results));
+  const warnings: string[] = [];
+  const files = await writeEvaluateReport(dir, { onWarning: (m) => warnings.push(m) });
+  assert.deepEqual(warnings, []);
+  const md = await readFile(files.markdown, 'utf8');
+
+  assert.match(md, /Held-out tasks \*\*synthetic-heldout-high\*\*: held out: Two Gaussians \/ Spiral \/ Sinusoid at 10% label noise\./);
+  assert.match(md, /\| #2 \| Spiral \| 10% \| 9000001 \|/);
+  // Differences 1, 2, 0, 1, 1 points: mean 1.00, sd 0.71, t(4) = 2.776 → ± 0.88.
+  assert.match(md, /\| agent − heuristic \| last epoch \(no early stopping\) \| \+1\.00 ± 0\.88 points \(95% CI, n = 5\) \| \+1\.00 ± 0\.88 points \(95% CI, n = 5\) \|/);
+  assert.match(md, /\| agent − no flooding \| best-validation epoch \(early stopping\) \|/);
+  assert.match(md, /The agent trains \*\*33\.3%\*\* of the grid search's epochs per task instance \(8 against 24/);
+  assert.match(md, /\| agent \| [^|]+ \|[^\n]*\| 8 \| 4\.0 ± 0\.0 s \| 33\.3% \|/);
+  // Per-instance accuracy, accuracy per method, and b trajectories of the first 3 instances.
+  assert.equal(files.charts.length, 5);
+  assert.equal(await svgCount(files.html), 5);
+  assert.match(md, /### Flood level b per epoch, instance #3 Sinusoid, 10%/);
+  assert.doesNotMatch(md, /instance #4/);
+});
+
+function agentFolderFiles(): { agent: AgentFile; curve: LearningPoint[] } {
+  const curve: LearningPoint[] = Array.from({ length: 20 }, (_, update) => ({
+    update,
+    meanReward: update < 10 ? 0.01 : 0.03,
+    meanFinalValAcc: update < 10 ? 0.8 : 0.82,
+    meanLevel: update < 10 ? 0.25 : 0.15,
+    entropy: update < 10 ? 2.3 : 1.1,
+    seconds: 30 * (update + 1),
+  }));
+  const agent: AgentFile = {
+    formatVersion: 1, kind: 'flood-agent', features: ['trainLoss', 'valAcc'], levels: [0, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5],
+    schedule: { warmupFraction: 0.2, decisions: 4 },
+    policy: { config: { stateSize: 2, numActions: 11, hidden: 16, learningRate: 0.03, entropyCoef: 0.01, seed: 0 }, weights: [] },
+    training: {
+      tasks: 'synthetic', taskDescription: 'Two Gaussians / Spiral / Sinusoid', episodes: 160, updates: 20, tasksPerUpdate: 4,
+      rolloutsPerTask: 2, seed: 0, seconds: 600, finalMeanReward: 0.03,
+    },
+  };
+  return { agent, curve };
+}
+
+test('writeAgentTrainingReport: settings table, learning summary and two charts', async () => {
+  const dir = await tmp();
+  const { agent, curve } = agentFolderFiles();
+  await writeFile(path.join(dir, 'agent.json'), JSON.stringify(agent));
+  await writeFile(path.join(dir, 'learning.jsonl'), jsonl(curve));
+  const warnings: string[] = [];
+  const files = await writeAgentTrainingReport(dir, { onWarning: (m) => warnings.push(m) });
+  assert.deepEqual(warnings, []);
+  const md = await readFile(files.markdown, 'utf8');
+
+  assert.match(md, /^# Flood-level agent training: synthetic tasks/);
+  assert.match(md, /\| Task distribution \| synthetic: Two Gaussians \/ Spiral \/ Sinusoid \|/);
+  assert.match(md, /\| Actions: flood levels b \| 0, 0\.05, …, 0\.5 \(11 levels\) \|/);
+  assert.match(md, /\| Schedule \| no flooding for the first 20% of the epochs, then 4 decisions per run \|/);
+  assert.match(md, /\| Episodes \| 160 \|/);
+  assert.match(md, /\| Policy updates \| 20 \|/);
+  assert.match(md, /\| Wall time \| 10\.0 min \|/);
+  assert.match(md, /\| Final mean reward \| 0\.0300 \|/);
+  assert.match(md, /20 policy updates in 10\.0 min\. Averages over the first and the last 10 updates:/);
+  assert.match(md, /- mean episode reward: \+0\.0100 → \+0\.0300/);
+  assert.match(md, /- mean chosen b: 0\.250 → 0\.150/);
+  assert.match(md, /- policy entropy: 2\.300 → 1\.100 nats/);
+  assert.equal(files.charts.length, 2);
+  assert.equal(await svgCount(files.html), 2);
+});
+
+test('renderReport dispatches on what the folder holds', async () => {
+  const root = await tmp();
+  const folder = async (name: string, contents: Record<string, string>) => {
+    const dir = path.join(root, name);
+    await mkdir(dir);
+    for (const [file, text] of Object.entries(contents)) await writeFile(path.join(dir, file), text);
+    return dir;
+  };
+  const { agent, curve } = agentFolderFiles();
+  const evaluate = evaluateFolder();
+  const tuneOutcomes = methodOutcomes(methodRunsOf({}, 0, [0.84, 0.82], [0.83, 0.8]), ['grid', 'heuristic']);
+  const tune: TuneSummary = {
+    dataset: 'spiral', noise: 0.05, seeds: [0], levels: LEVELS, methods: summarizeOutcomes(tuneOutcomes, ['grid', 'heuristic']), outcomes: tuneOutcomes,
+  };
+  const syntheticResults = SEEDS.flatMap((seed) => gridRuns('two-gaussians', 0.1, seed));
+  const synthetic: SyntheticSummary = {
+    budget: 'quick', settings: { ...SYNTHETIC_BUDGETS.quick, epochs: EPOCHS, levels: '0:0.4:0.2', seeds: 2 }, rows: syntheticRows(syntheticResults),
+    trainings: 6, epochsTrained: 48, trialSeconds: 24, wallSeconds: 20, trainingsRunNow: 6,
+  };
+  const dirs = {
+    agent: await folder('agent', { 'agent.json': JSON.stringify(agent), 'learning.jsonl': jsonl(curve) }),
+    evaluate: await folder('evaluate', { 'summary.json': JSON.stringify(evaluate.summary), [GRID_FILE]: jsonl(evaluate.results) }),
+    tune: await folder('tune', { 'summary.json': JSON.stringify(tune), [GRID_FILE]: jsonl(methodRunsOf({ dataset: 'spiral', noise: 0.05 }, 0, [0.84, 0.82], [0.83, 0.8])) }),
+    synthetic: await folder('synthetic', { 'summary.json': JSON.stringify(synthetic), [GRID_FILE]: jsonl(syntheticResults) }),
+    grid: await folder('grid', { [GRID_FILE]: jsonl(gridRuns('two-gaussians', 0.05, 0)) }),
+  };
+  const titles: Record<keyof typeof dirs, RegExp> = {
+    agent: /^# Flood-level agent training/,
+    evaluate: /^# Agent evaluation on held-out tasks: synthetic-heldout-high/,
+    tune: /^# Finding the flood level: Spiral, 5% label noise/,
+    synthetic: /^# Reproduction of the paper's Table 1/,
+    grid: /^# Flooding grid search: two-gaussians, 5% label noise/,
+  };
+  for (const [kind, dir] of Object.entries(dirs) as [keyof typeof dirs, string][]) {
+    const files = await renderReport(dir);
+    assert.equal(files[0], path.join(dir, 'report.md'), kind);
+    assert.equal(files[1], path.join(dir, 'report.html'), kind);
+    assert.ok(files.length >= 4, `${kind}: ${files.length} files`);
+    assert.match(await readFile(files[0], 'utf8'), titles[kind], kind);
+  }
+  assert.equal(await reportKind(dirs.agent), 'agent-training');
+  assert.equal(await reportKind(dirs.synthetic), 'reproduce-synthetic');
+  assert.equal(
+    await reportKind(await folder('benchmark', { 'summary.json': JSON.stringify({ kind: 'benchmark', budget: 'quick', rows: [] }) })),
+    'reproduce-benchmark',
+  );
+  await assert.rejects(renderReport(await folder('empty', {})), /not a run folder autoflood can report on/);
+  await assert.rejects(renderReport(await folder('other', { 'summary.json': '{"hello": 1}' })), /not a run folder autoflood can report on/);
+  await assert.rejects(renderReport(path.join(root, 'missing')), /no such folder/);
+});
