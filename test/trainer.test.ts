@@ -7,6 +7,12 @@ import { resolveTrainConfig, type TrainConfig } from '../src/train/config.js';
 import type { EpochMetrics, FloodController } from '../src/train/controller.js';
 import { Trainer } from '../src/train/trainer.js';
 import { datasetOptionsOf, train } from '../src/train/train.js';
+import { writeCifarBinary } from '../src/data/cifar10.js';
+import { Rng } from '../src/data/rng.js';
+import { countParams } from '../src/models/index.js';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 
 before(async () => {
   await initBackend('wasm');
@@ -95,5 +101,24 @@ describe('Trainer', () => {
       assert.ok(r.testAcc > 0.6 && r.testAcc <= 1, `test accuracy ${r.testAcc}`);
       assert.ok(r.testAccClean >= r.testAcc - 0.2);
     }
+  });
+
+  it('trains ResNet-44 on CIFAR-10 binaries on wasm: SGD step with augmentation, finite loss, weights move', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'autoflood-cifar-'));
+    const rng = new Rng(11);
+    for (const f of ['data_batch_1', 'data_batch_2', 'data_batch_3', 'data_batch_4', 'data_batch_5', 'test_batch']) {
+      await writeCifarBinary(path.join(dir, `${f}.bin`), Array.from({ length: 4 }, () => rng.int(10)), Uint8Array.from({ length: 4 * 3072 }, () => rng.int(256)));
+    }
+    const config = resolveTrainConfig({ dataset: 'cifar10', dataDir: dir, epochs: 1, batchSize: 8, flood: 0.05, backend: 'wasm' });
+    assert.equal(config.optimizer, 'sgd');
+    assert.equal(config.augment, true);
+    const trainer = new Trainer(config, await loadDataset(datasetOptionsOf(config)));
+    assert.equal(countParams(trainer.model), 658_586, 'ResNet-44');
+    const before = trainer.model.trainableWeights[0].read().dataSync().slice();
+    const m = trainer.runEpoch(0.05);
+    assert.ok(Number.isFinite(m.trainLoss) && Number.isFinite(m.valLoss), `losses ${m.trainLoss} ${m.valLoss}`);
+    const after = trainer.model.trainableWeights[0].read().dataSync();
+    assert.ok(after.some((v, i) => v !== before[i]), 'the first conv kernel should change');
+    trainer.dispose();
   });
 });
