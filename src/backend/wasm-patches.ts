@@ -46,38 +46,45 @@ function swapLastTwo(rank: number): number[] {
   return perm;
 }
 
-/** Re-registers `kernelName` (BatchMatMul or _FusedMatMul) so transposes go through Transpose. */
-function patchTransposedMatMul(backendName: string, kernelName: string): void {
+/**
+ * Replaces the kernel `kernelName` of `backendName` with `wrap(original)`, keeping its setup and
+ * dispose hooks. Does nothing when the backend has no such kernel.
+ */
+function replaceKernel(backendName: string, kernelName: string, wrap: (original: tf.KernelFunc) => tf.KernelFunc): void {
   const original = tf.getKernel(kernelName, backendName);
   if (original == null) return;
-  const originalFunc = original.kernelFunc;
   tf.unregisterKernel(kernelName, backendName);
   tf.registerKernel({
     kernelName,
     backendName,
     setupFunc: original.setupFunc,
     disposeFunc: original.disposeFunc,
-    kernelFunc: ({ inputs, backend, attrs }) => {
-      const { transposeA, transposeB } = attrs as { transposeA: boolean; transposeB: boolean };
-      if (!transposeA && !transposeB) return originalFunc({ inputs, backend, attrs });
-      const b = backend as Backend;
-      const temporaries: TensorInfo[] = [];
-      const untransposed = (x: TensorInfo): TensorInfo => {
-        const t = callKernel(backendName, 'Transpose', b, { x }, { perm: swapLastTwo(x.shape.length) });
-        temporaries.push(t);
-        return t;
-      };
-      const newInputs = { ...inputs };
-      if (transposeA) newInputs.a = untransposed(inputs.a as TensorInfo);
-      if (transposeB) newInputs.b = untransposed(inputs.b as TensorInfo);
-      const out = originalFunc({
-        inputs: newInputs,
-        backend,
-        attrs: { ...attrs, transposeA: false, transposeB: false },
-      });
-      for (const t of temporaries) b.disposeData(t.dataId);
-      return out;
-    },
+    kernelFunc: wrap(original.kernelFunc),
+  });
+}
+
+/** Re-registers `kernelName` (BatchMatMul or _FusedMatMul) so transposes go through Transpose. */
+function patchTransposedMatMul(backendName: string, kernelName: string): void {
+  replaceKernel(backendName, kernelName, (originalFunc) => ({ inputs, backend, attrs }) => {
+    const { transposeA, transposeB } = attrs as { transposeA: boolean; transposeB: boolean };
+    if (!transposeA && !transposeB) return originalFunc({ inputs, backend, attrs });
+    const b = backend as Backend;
+    const temporaries: TensorInfo[] = [];
+    const untransposed = (x: TensorInfo): TensorInfo => {
+      const t = callKernel(backendName, 'Transpose', b, { x }, { perm: swapLastTwo(x.shape.length) });
+      temporaries.push(t);
+      return t;
+    };
+    const newInputs = { ...inputs };
+    if (transposeA) newInputs.a = untransposed(inputs.a as TensorInfo);
+    if (transposeB) newInputs.b = untransposed(inputs.b as TensorInfo);
+    const out = originalFunc({
+      inputs: newInputs,
+      backend,
+      attrs: { ...attrs, transposeA: false, transposeB: false },
+    });
+    for (const t of temporaries) b.disposeData(t.dataId);
+    return out;
   });
 }
 
@@ -146,22 +153,12 @@ function registerConv2DBackpropFilter(backendName: string): void {
  * input's buffer (reference-counted by the backend) instead of copying it.
  */
 function patchSharedIdentity(backendName: string, kernelName: 'Identity' | 'Cast'): void {
-  const original = tf.getKernel(kernelName, backendName);
-  if (original == null) return;
-  const originalFunc = original.kernelFunc;
-  tf.unregisterKernel(kernelName, backendName);
-  tf.registerKernel({
-    kernelName,
-    backendName,
-    setupFunc: original.setupFunc,
-    disposeFunc: original.disposeFunc,
-    kernelFunc: (args) => {
-      const x = args.inputs.x as TensorInfo;
-      const dtype = kernelName === 'Cast' ? (args.attrs as { dtype: tf.DataType }).dtype : x.dtype;
-      if (x.dtype === 'string' || dtype !== x.dtype) return originalFunc(args);
-      (args.backend as Backend).incRef(x.dataId);
-      return { dataId: x.dataId, shape: x.shape, dtype };
-    },
+  replaceKernel(backendName, kernelName, (originalFunc) => (args) => {
+    const x = args.inputs.x as TensorInfo;
+    const dtype = kernelName === 'Cast' ? (args.attrs as { dtype: tf.DataType }).dtype : x.dtype;
+    if (x.dtype === 'string' || dtype !== x.dtype) return originalFunc(args);
+    (args.backend as Backend).incRef(x.dataId);
+    return { dataId: x.dataId, shape: x.shape, dtype };
   });
 }
 
@@ -179,59 +176,49 @@ interface BackpropInputAttrs extends ConvGradAttrs {
  * keep the original kernel.
  */
 function patchConv2DBackpropInput(backendName: string): void {
-  const original = tf.getKernel('Conv2DBackpropInput', backendName);
-  if (original == null) return;
-  const originalFunc = original.kernelFunc;
-  tf.unregisterKernel('Conv2DBackpropInput', backendName);
-  tf.registerKernel({
-    kernelName: 'Conv2DBackpropInput',
-    backendName,
-    setupFunc: original.setupFunc,
-    disposeFunc: original.disposeFunc,
-    kernelFunc: (args) => {
-      const { dy, filter } = args.inputs as { dy: TensorInfo; filter: TensorInfo };
-      const { strides, pad, dataFormat, dimRoundingMode, inputShape } = args.attrs as unknown as BackpropInputAttrs;
-      if (dataFormat === 'NCHW') return originalFunc(args);
-      const info = tf.backend_util.computeConv2DInfo(
-        inputShape, filter.shape as [number, number, number, number], strides, 1, pad, dimRoundingMode,
-      );
-      const { strideHeight: sh, strideWidth: sw, outHeight: oh, outWidth: ow } = info;
-      const top = info.filterHeight - 1 - info.padInfo.top;
-      const left = info.filterWidth - 1 - info.padInfo.left;
-      const bottom = info.inHeight + info.padInfo.top - oh * sh;
-      const right = info.inWidth + info.padInfo.left - ow * sw;
-      if (Math.min(top, left, bottom, right) < 0) return originalFunc(args);
-      const b = args.backend as Backend;
-      const toFree: TensorInfo[] = [];
-      const run = (name: string, inputs: tf.NamedTensorInfoMap, attrs: tf.NamedAttrMap): TensorInfo => {
-        const out = callKernel(backendName, name, b, inputs, attrs);
-        toFree.push(out);
-        return out;
-      };
-      let dilated = dy;
-      if (sh > 1 || sw > 1) {
-        const [n, , , cout] = dy.shape;
-        // [N*OH, 1, OW, Cout] -> [N*OH, sh, OW, sw*Cout] (zeros after each row and column)
-        // -> [N, OH*sh, OW*sw, Cout].
-        const rows = run('Reshape', { x: dy }, { shape: [n * oh, 1, ow, cout] });
-        const padded = run('PadV2', { x: rows }, {
-          paddings: [[0, 0], [0, sh - 1], [0, 0], [0, (sw - 1) * cout]], constantValue: 0,
-        });
-        dilated = run('Reshape', { x: padded }, { shape: [n, oh * sh, ow * sw, cout] });
-      }
-      // [KH, KW, Cin, Cout] rotated by 180 degrees -> [KH, KW, Cout, Cin].
-      const rotated = run('Reverse', { x: filter }, { dims: [0, 1] });
-      const flipped = run('Transpose', { x: rotated }, { perm: [0, 1, 3, 2] });
-      const dx = callKernel(backendName, 'Conv2D', b, { x: dilated, filter: flipped }, {
-        strides: [1, 1],
-        pad: [[0, 0], [top, bottom], [left, right], [0, 0]],
-        dataFormat: 'NHWC',
-        dilations: [1, 1],
-        dimRoundingMode: 'floor',
+  replaceKernel(backendName, 'Conv2DBackpropInput', (originalFunc) => (args) => {
+    const { dy, filter } = args.inputs as { dy: TensorInfo; filter: TensorInfo };
+    const { strides, pad, dataFormat, dimRoundingMode, inputShape } = args.attrs as unknown as BackpropInputAttrs;
+    if (dataFormat === 'NCHW') return originalFunc(args);
+    const info = tf.backend_util.computeConv2DInfo(
+      inputShape, filter.shape as [number, number, number, number], strides, 1, pad, dimRoundingMode,
+    );
+    const { strideHeight: sh, strideWidth: sw, outHeight: oh, outWidth: ow } = info;
+    const top = info.filterHeight - 1 - info.padInfo.top;
+    const left = info.filterWidth - 1 - info.padInfo.left;
+    const bottom = info.inHeight + info.padInfo.top - oh * sh;
+    const right = info.inWidth + info.padInfo.left - ow * sw;
+    if (Math.min(top, left, bottom, right) < 0) return originalFunc(args);
+    const b = args.backend as Backend;
+    const toFree: TensorInfo[] = [];
+    const run = (name: string, inputs: tf.NamedTensorInfoMap, attrs: tf.NamedAttrMap): TensorInfo => {
+      const out = callKernel(backendName, name, b, inputs, attrs);
+      toFree.push(out);
+      return out;
+    };
+    let dilated = dy;
+    if (sh > 1 || sw > 1) {
+      const [n, , , cout] = dy.shape;
+      // [N*OH, 1, OW, Cout] -> [N*OH, sh, OW, sw*Cout] (zeros after each row and column)
+      // -> [N, OH*sh, OW*sw, Cout].
+      const rows = run('Reshape', { x: dy }, { shape: [n * oh, 1, ow, cout] });
+      const padded = run('PadV2', { x: rows }, {
+        paddings: [[0, 0], [0, sh - 1], [0, 0], [0, (sw - 1) * cout]], constantValue: 0,
       });
-      for (const t of toFree) b.disposeData(t.dataId);
-      return dx;
-    },
+      dilated = run('Reshape', { x: padded }, { shape: [n, oh * sh, ow * sw, cout] });
+    }
+    // [KH, KW, Cin, Cout] rotated by 180 degrees -> [KH, KW, Cout, Cin].
+    const rotated = run('Reverse', { x: filter }, { dims: [0, 1] });
+    const flipped = run('Transpose', { x: rotated }, { perm: [0, 1, 3, 2] });
+    const dx = callKernel(backendName, 'Conv2D', b, { x: dilated, filter: flipped }, {
+      strides: [1, 1],
+      pad: [[0, 0], [top, bottom], [left, right], [0, 0]],
+      dataFormat: 'NHWC',
+      dilations: [1, 1],
+      dimRoundingMode: 'floor',
+    });
+    for (const t of toFree) b.disposeData(t.dataId);
+    return dx;
   });
 }
 
@@ -240,51 +227,41 @@ function patchConv2DBackpropInput(backendName: string): void {
  * sub-blocks, then repeats the whole block r_d times with copyWithin (doubling).
  */
 function patchTile(backendName: string): void {
-  const original = tf.getKernel('Tile', backendName);
-  if (original == null) return;
-  const originalFunc = original.kernelFunc;
-  tf.unregisterKernel('Tile', backendName);
-  tf.registerKernel({
-    kernelName: 'Tile',
-    backendName,
-    setupFunc: original.setupFunc,
-    disposeFunc: original.disposeFunc,
-    kernelFunc: (args) => {
-      const x = args.inputs.x as TensorInfo;
-      const { reps } = args.attrs as unknown as { reps: number[] };
-      if (x.dtype === 'string' || x.shape.length === 0) return originalFunc(args);
-      const b = args.backend as Backend & {
-        makeOutput(shape: number[], dtype: tf.DataType): TensorInfo;
-        typedArrayFromHeap(t: TensorInfo): Float32Array | Int32Array | Uint8Array;
-      };
-      const shape = x.shape;
-      const rank = shape.length;
-      const out = b.makeOutput(shape.map((s, d) => s * reps[d]), x.dtype);
-      // Views after makeOutput, which may grow (and so detach) the heap.
-      const src = b.typedArrayFromHeap(x);
-      const dst = b.typedArrayFromHeap(out);
-      if (dst.length === 0) return out;
-      // inSize[d] / outSize[d]: elements of one index along axis d-1, in x and in the output.
-      const inSize = new Array<number>(rank + 1).fill(1);
-      const outSize = new Array<number>(rank + 1).fill(1);
-      for (let d = rank - 1; d >= 0; d--) {
-        inSize[d] = inSize[d + 1] * shape[d];
-        outSize[d] = outSize[d + 1] * shape[d] * reps[d];
+  replaceKernel(backendName, 'Tile', (originalFunc) => (args) => {
+    const x = args.inputs.x as TensorInfo;
+    const { reps } = args.attrs as unknown as { reps: number[] };
+    if (x.dtype === 'string' || x.shape.length === 0) return originalFunc(args);
+    const b = args.backend as Backend & {
+      makeOutput(shape: number[], dtype: tf.DataType): TensorInfo;
+      typedArrayFromHeap(t: TensorInfo): Float32Array | Int32Array | Uint8Array;
+    };
+    const shape = x.shape;
+    const rank = shape.length;
+    const out = b.makeOutput(shape.map((s, d) => s * reps[d]), x.dtype);
+    // Views after makeOutput, which may grow (and so detach) the heap.
+    const src = b.typedArrayFromHeap(x);
+    const dst = b.typedArrayFromHeap(out);
+    if (dst.length === 0) return out;
+    // inSize[d] / outSize[d]: elements of one index along axis d-1, in x and in the output.
+    const inSize = new Array<number>(rank + 1).fill(1);
+    const outSize = new Array<number>(rank + 1).fill(1);
+    for (let d = rank - 1; d >= 0; d--) {
+      inSize[d] = inSize[d + 1] * shape[d];
+      outSize[d] = outSize[d + 1] * shape[d] * reps[d];
+    }
+    const fill = (d: number, srcOffset: number, dstOffset: number): void => {
+      const block = shape[d] * outSize[d + 1];
+      if (d === rank - 1) {
+        dst.set(src.subarray(srcOffset, srcOffset + shape[d]), dstOffset);
+      } else {
+        for (let i = 0; i < shape[d]; i++) fill(d + 1, srcOffset + i * inSize[d + 1], dstOffset + i * outSize[d + 1]);
       }
-      const fill = (d: number, srcOffset: number, dstOffset: number): void => {
-        const block = shape[d] * outSize[d + 1];
-        if (d === rank - 1) {
-          dst.set(src.subarray(srcOffset, srcOffset + shape[d]), dstOffset);
-        } else {
-          for (let i = 0; i < shape[d]; i++) fill(d + 1, srcOffset + i * inSize[d + 1], dstOffset + i * outSize[d + 1]);
-        }
-        for (let done = block; done < outSize[d]; done *= 2) {
-          dst.copyWithin(dstOffset + done, dstOffset, dstOffset + Math.min(done, outSize[d] - done));
-        }
-      };
-      fill(0, 0, 0);
-      return out;
-    },
+      for (let done = block; done < outSize[d]; done *= 2) {
+        dst.copyWithin(dstOffset + done, dstOffset, dstOffset + Math.min(done, outSize[d] - done));
+      }
+    };
+    fill(0, 0, 0);
+    return out;
   });
 }
 
