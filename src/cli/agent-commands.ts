@@ -7,11 +7,10 @@ import { evaluateAgent } from '../../agents/evaluate.js';
 import { trainAgent, TRAIN_AGENT_DEFAULTS } from '../../agents/train-agent.js';
 import { tune } from '../../agents/tune.js';
 import { parseLevels } from '../grid/levels.js';
-import { defaultWorkers } from '../pool/pool.js';
 import { defaultRunDir } from '../runs.js';
 import { createLogger } from './log.js';
 import { createProgress } from './progress.js';
-import { addCommonOptions, addTrainOptions, fmtStat, pct, positiveInt, seedList, startBackend, trainConfigFromFlags, loadReports } from './shared.js';
+import { addCommonOptions, addPoolOptions, addTrainOptions, fmtStat, pct, positiveInt, seedList, startBackend, trainConfigFromFlags, loadReports } from './shared.js';
 
 /** The agent committed with the repo, trained by the command in the README. */
 export const DEFAULT_AGENT = fileURLToPath(new URL('../../agents/default-agent.json', import.meta.url));
@@ -27,7 +26,7 @@ function parseMethods(raw: unknown): Method[] {
 
 export function registerAgentCommands(program: Command): void {
   const d = TRAIN_AGENT_DEFAULTS;
-  addCommonOptions(
+  addPoolOptions(addCommonOptions(
     program
       .command('train-agent')
       .description('train the flood-level agent (REINFORCE) on a task distribution')
@@ -40,12 +39,8 @@ export function registerAgentCommands(program: Command): void {
       .option('--hidden <n>', 'hidden units of the policy (0 = linear)', String(d.policy.hidden))
       .option('--lr <rate>', 'policy learning rate (Adam)', String(d.policy.learningRate))
       .option('--entropy <coef>', 'entropy bonus weight', String(d.policy.entropyCoef))
-      .option('--seed <n>', 'seed of tasks, policy and action sampling', String(d.seed))
-      .option('--workers <n>', 'worker threads (episodes side by side)', String(defaultWorkers()))
-      .option('--backend <name>', 'auto | node-gpu | node | wasm | cpu', 'auto')
-      .option('--resume', 'continue from the checkpoint in --out')
-      .option('--out <dir>', 'output folder (default: runs/agents/<tasks>-<time>)'),
-  ).action(async (flags: Record<string, unknown>) => {
+      .option('--seed <n>', 'seed of tasks, policy and action sampling', String(d.seed)),
+  ), 'runs/agents/<tasks>-<time>').action(async (flags: Record<string, unknown>) => {
     const logger = createLogger(String(flags.logLevel));
     const out = (flags.out as string | undefined) ?? path.join('runs', 'agents', path.basename(defaultRunDir(String(flags.tasks))));
     await startBackend(String(flags.backend), logger);
@@ -78,10 +73,8 @@ export function registerAgentCommands(program: Command): void {
     .option('--method <names>', 'agent | heuristic | grid | none, comma-separated, or all', 'all')
     .option('--agent <path>', 'agent file', DEFAULT_AGENT)
     .option('--levels <grid>', 'grid levels (default: 0:0.5:0.05 synthetic, 0:0.1:0.01 otherwise)')
-    .option('--seeds <n>', 'seeds 0..n-1, or a comma list', '1')
-    .option('--workers <n>', 'worker threads', String(defaultWorkers()))
-    .option('--resume', 'continue the run in --out')
-    .option('--out <dir>', 'output folder (default: runs/tune-<dataset>-<time>)')
+    .option('--seeds <n>', 'seeds 0..n-1, or a comma list', '1');
+  addPoolOptions(tuneCmd, 'runs/tune-<dataset>-<time>', false)
     .action(async (flags: Record<string, unknown>) => {
       const logger = createLogger(String(flags.logLevel));
       const config = trainConfigFromFlags(flags);
@@ -113,19 +106,15 @@ export function registerAgentCommands(program: Command): void {
       logger.info(`wrote ${out}/{grid.jsonl,summary.json,report.md,report.html}`);
     });
 
-  addCommonOptions(
+  addPoolOptions(addCommonOptions(
     program
       .command('evaluate-agent')
       .description('agent vs heuristic vs grid vs no flooding on held-out tasks, paired 95% intervals')
       .option('--agent <path>', 'agent file', DEFAULT_AGENT)
       .option('--tasks <name>', 'held-out task distribution', 'synthetic-heldout-high')
       .option('--instances <n>', 'held-out task instances (seeds), at least 5', '6')
-      .option('--seed <n>', 'seed of the held-out stream', '0')
-      .option('--workers <n>', 'worker threads', String(defaultWorkers()))
-      .option('--backend <name>', 'auto | node-gpu | node | wasm | cpu', 'auto')
-      .option('--resume', 'continue the run in --out')
-      .option('--out <dir>', 'output folder (default: runs/evaluate-agent-<time>)'),
-  ).action(async (flags: Record<string, unknown>) => {
+      .option('--seed <n>', 'seed of the held-out stream', '0'),
+  ), 'runs/evaluate-agent-<time>').action(async (flags: Record<string, unknown>) => {
     const logger = createLogger(String(flags.logLevel));
     const out = (flags.out as string | undefined) ?? defaultRunDir('evaluate-agent');
     await startBackend(String(flags.backend), logger);

@@ -8,14 +8,13 @@ import { runTrain } from '../commands/train.js';
 import { runGrid } from '../grid/grid.js';
 import { parseLevels } from '../grid/levels.js';
 import { READINGS } from '../grid/select.js';
-import { defaultWorkers } from '../pool/pool.js';
 import { defaultRunDir } from '../runs.js';
 import { registerAgentCommands } from './agent-commands.js';
 import { createLogger } from './log.js';
 import { createProgress } from './progress.js';
 import { registerReproduceCommand } from './reproduce-command.js';
 import {
-  addCommonOptions, addTrainOptions, fmtStat, pct, positiveInt, seedList, startBackend, trainConfigFromFlags, loadReports } from './shared.js';
+  addCommonOptions, addPoolOptions, addTrainOptions, fmtStat, pct, positiveInt, seedList, startBackend, trainConfigFromFlags, loadReports } from './shared.js';
 
 export function buildProgram(): Command {
   const program = new Command('autoflood')
@@ -54,10 +53,8 @@ export function buildProgram(): Command {
   addTrainOptions(gridCmd, ['flood', 'seed']);
   addCommonOptions(gridCmd)
     .option('--levels <grid>', 'flood levels: start:stop:step or a comma list', '0:0.5:0.01')
-    .option('--seeds <n>', 'seeds 0..n-1, one full grid each', '1')
-    .option('--workers <n>', 'worker threads', String(defaultWorkers()))
-    .option('--resume', 'continue the grid in --out, skipping finished trainings')
-    .option('--out <dir>', 'output folder (default: runs/grid-<dataset>-<time>)')
+    .option('--seeds <n>', 'seeds 0..n-1, one full grid each', '1');
+  addPoolOptions(gridCmd, 'runs/grid-<dataset>-<time>', false)
     .action(async (flags: Record<string, unknown>) => {
       const logger = createLogger(String(flags.logLevel));
       const base = trainConfigFromFlags(flags);

@@ -1,25 +1,20 @@
 /** `autoflood reproduce synthetic` (the paper's Table 1) and `reproduce benchmark`. */
 import type { Command } from 'commander';
-import { defaultWorkers } from '../pool/pool.js';
 import { benchmarkBudget, BENCHMARK_DATASETS, reproduceBenchmark, type BenchmarkDataset } from '../reproduce/benchmark.js';
 import { reproduceSynthetic, SYNTHETIC_BUDGETS, type BudgetName } from '../reproduce/synthetic.js';
 import { defaultRunDir } from '../runs.js';
 import { createLogger } from './log.js';
 import { createProgress } from './progress.js';
-import { addCommonOptions, pct, positiveInt, startBackend, loadReports } from './shared.js';
+import { addCommonOptions, addPoolOptions, pct, positiveInt, startBackend, loadReports } from './shared.js';
 
 export function registerReproduceCommand(program: Command): void {
   const reproduce = program.command('reproduce').description("reproduce the paper's experiments");
-  addCommonOptions(
+  addPoolOptions(addCommonOptions(
     reproduce
       .command('synthetic')
       .description('Table 1: Two Gaussians, Spiral, Sinusoid at 1/5/10% label noise, with and without flooding')
-      .option('--budget <name>', `quick (about 30 min on 2 cores) | paper (the paper's settings)`, 'quick')
-      .option('--workers <n>', 'worker threads', String(defaultWorkers()))
-      .option('--backend <name>', 'auto | node-gpu | node | wasm | cpu', 'auto')
-      .option('--resume', 'continue the run in --out, skipping finished trainings')
-      .option('--out <dir>', 'output folder (default: runs/reproduce-synthetic-<budget>-<time>)'),
-  ).action(async (flags: Record<string, unknown>) => {
+      .option('--budget <name>', `quick (about 25 min on 2 cores) | paper (the paper's settings)`, 'quick'),
+  ), 'runs/reproduce-synthetic-<budget>-<time>').action(async (flags: Record<string, unknown>) => {
     const logger = createLogger(String(flags.logLevel));
     const budget = String(flags.budget) as BudgetName;
     if (!(budget in SYNTHETIC_BUDGETS)) throw new RangeError(`budget: must be quick or paper, got "${budget}"`);
@@ -45,19 +40,15 @@ export function registerReproduceCommand(program: Command): void {
     logger.info(`wrote ${out}/{grid.jsonl,summary.json,report.md,report.html}`);
   });
 
-  addCommonOptions(
+  addPoolOptions(addCommonOptions(
     reproduce
       .command('benchmark')
       .description('the benchmark protocol: 80/20 split, b in 0..0.1, with and without weight decay and early stopping')
       .requiredOption('--dataset <name>', BENCHMARK_DATASETS.join(' | '))
       .option('--budget <name>', 'quick | paper', 'quick')
       .option('--data-dir <dir>', 'CIFAR-10 binaries (or MNIST-family IDX files)')
-      .option('--noise <rate>', 'label-noise rate', '0')
-      .option('--workers <n>', 'worker threads', String(defaultWorkers()))
-      .option('--backend <name>', 'auto | node-gpu | node | wasm | cpu', 'auto')
-      .option('--resume', 'continue the run in --out')
-      .option('--out <dir>', 'output folder (default: runs/reproduce-<dataset>-<budget>-<time>)'),
-  ).action(async (flags: Record<string, unknown>) => {
+      .option('--noise <rate>', 'label-noise rate', '0'),
+  ), 'runs/reproduce-<dataset>-<budget>-<time>').action(async (flags: Record<string, unknown>) => {
     const logger = createLogger(String(flags.logLevel));
     const dataset = String(flags.dataset) as BenchmarkDataset;
     const budgetName = String(flags.budget) as BudgetName;
