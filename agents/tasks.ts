@@ -35,6 +35,8 @@ const pick = <T>(rng: Rng, xs: readonly T[]): T => xs[Math.floor(rng.uniform() *
 /** Instance seeds are spread so training and held-out streams never share one. */
 const instanceSeed = (seed: number, index: number) => seed * 100_003 + index;
 
+export const TASK_DISTRIBUTIONS = ['synthetic', 'synthetic-heldout-high', 'mnist-subsets'] as const;
+
 export function taskDistribution(name: string, backend = 'auto'): TaskDistribution {
   const levels = parseLevels('0:0.5:0.05');
   switch (name) {
@@ -53,7 +55,19 @@ export function taskDistribution(name: string, backend = 'auto'): TaskDistributi
         description: 'held out: Two Gaussians / Spiral / Sinusoid at 10% label noise (a rate training never shows), 1000 training and 200 validation examples, fresh seeds',
         sample: (seed, index) => syntheticTask(SYNTHETIC[index % SYNTHETIC.length], 0.1, 1000, 200, 9_000_000 + instanceSeed(seed, index), backend),
       };
+    case 'mnist-subsets':
+      return {
+        name, levels: parseLevels('0:0.1:0.01'),
+        description: 'MNIST / Fashion-MNIST subsets: 2000 training, 1000 validation, 2000 test images, label noise 0, 10, 20 or 40%, MLP 2x100, 20 epochs',
+        sample: (seed, index) => {
+          const rng = new Rng(instanceSeed(seed, index));
+          return resolveTrainConfig({
+            dataset: pick(rng, ['mnist', 'fashion-mnist']), noise: pick(rng, [0, 0.1, 0.2, 0.4]), seed: instanceSeed(seed, index),
+            trainSize: 2000, valSize: 1000, testSize: 2000, model: 'mlp', depth: 2, width: 100, epochs: 20, batchSize: 100, backend,
+          });
+        },
+      };
     default:
-      throw new RangeError(`tasks: unknown task distribution "${name}" (known: synthetic, synthetic-heldout-high)`);
+      throw new RangeError(`tasks: unknown task distribution "${name}" (known: ${TASK_DISTRIBUTIONS.join(', ')})`);
   }
 }

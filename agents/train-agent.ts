@@ -17,11 +17,13 @@ import { appendJsonl, ensureDir, readJson, readJsonl, writeJson } from '../src/r
 import { saveAgent, scheduleFor, AGENT_FORMAT_VERSION, type AgentFile, type Schedule } from './agent.js';
 import type { EpisodeJob, EpisodeResult } from './episode.js';
 import { Policy, POLICY_DEFAULTS, type PolicyConfig } from './policy.js';
-import { taskDistribution } from './tasks.js';
+import { taskDistribution, type TaskDistribution } from './tasks.js';
 
 export interface TrainAgentOptions {
   /** Task distribution name (see tasks.ts). */
   tasks: string;
+  /** A distribution object instead of a name (small tasks in tests). */
+  distribution?: TaskDistribution;
   /** Episodes in total (rounded up to whole updates). */
   episodes: number;
   /** Task instances per update. */
@@ -82,7 +84,7 @@ export async function trainAgent(options: TrainAgentOptions): Promise<{ agent: A
     if (!Number.isInteger(options[field]) || options[field] < 1) throw new RangeError(`${field}: must be an integer >= 1`);
   }
   if (options.rolloutsPerTask < 2) throw new RangeError('rolloutsPerTask: needs >= 2 episodes per task for the per-task baseline');
-  const distribution = taskDistribution(options.tasks, options.backend);
+  const distribution = options.distribution ?? taskDistribution(options.tasks, options.backend);
   const dir = await ensureDir(options.out);
   const checkpointFile = path.join(dir, 'checkpoint.json');
   const curveFile = path.join(dir, 'learning.jsonl');

@@ -5,6 +5,7 @@ import type { Command } from 'commander';
 import { METHODS, type Method } from '../../agents/compare.js';
 import { evaluateAgent } from '../../agents/evaluate.js';
 import { trainAgent, TRAIN_AGENT_DEFAULTS } from '../../agents/train-agent.js';
+import { TASK_DISTRIBUTIONS } from '../../agents/tasks.js';
 import { tune } from '../../agents/tune.js';
 import { parseLevels } from '../grid/levels.js';
 import { defaultRunDir } from '../runs.js';
@@ -30,7 +31,7 @@ export function registerAgentCommands(program: Command): void {
     program
       .command('train-agent')
       .description('train the flood-level agent (REINFORCE) on a task distribution')
-      .option('--tasks <name>', 'task distribution: synthetic', d.tasks)
+      .option('--tasks <name>', `task distribution: ${TASK_DISTRIBUTIONS.join(' | ')}`, d.tasks)
       .option('--episodes <n>', 'episodes in total', String(d.episodes))
       .option('--tasks-per-update <n>', 'task instances per policy update', String(d.tasksPerUpdate))
       .option('--rollouts <n>', 'episodes per task instance and update (>= 2)', String(d.rolloutsPerTask))
