@@ -19,7 +19,7 @@ export function registerController(kind: string, factory: ControllerFactory): vo
 
 export async function buildController(spec: ControllerSpec, config: TrainConfig): Promise<FloodController> {
   if (!factories.has(spec.kind)) {
-    for (const provider of PROVIDERS) await import(provider).catch(() => undefined);
+    for (const provider of PROVIDERS) await import(provider);
   }
   const factory = factories.get(spec.kind);
   if (factory == null) {

@@ -104,25 +104,23 @@ export class Trainer {
   }
 
   /**
-   * Copies rows `indices[start, start+size)` of a split into tensors.
-   * @returns x: [size, ...featureShape], y / yClean: one-hot [size, numClasses].
+   * Copies rows `indices[start, start+size)` of a split (rows start.. when `indices` is null)
+   * into tensors. x: [size, ...featureShape]; y: one-hot [size, numClasses] of the labels read
+   * from `labels` (the noisy ones for training, either for evaluation).
    */
-  private batch(split: Split, indices: Int32Array | null, start: number, size: number) {
+  private batch(split: Split, indices: Int32Array | null, start: number, size: number, labels: Int32Array[]) {
     const d = this.exampleSize;
     const x = new Float32Array(size * d);
-    const y = new Int32Array(size);
-    const yClean = new Int32Array(size);
+    const ys = labels.map(() => new Int32Array(size));
     for (let i = 0; i < size; i++) {
       const row = indices ? indices[start + i] : start + i;
       x.set(split.x.subarray(row * d, (row + 1) * d), i * d);
-      y[i] = split.y[row];
-      yClean[i] = split.yClean[row];
+      labels.forEach((l, j) => (ys[j][i] = l[row]));
     }
     const k = this.dataset.numClasses;
     return tf.tidy(() => ({
       x: tf.tensor(x, [size, ...this.dataset.featureShape]),
-      y: tf.oneHot(tf.tensor1d(y, 'int32'), k).toFloat() as tf.Tensor2D,
-      yClean: tf.oneHot(tf.tensor1d(yClean, 'int32'), k).toFloat() as tf.Tensor2D,
+      y: ys.map((y) => tf.oneHot(tf.tensor1d(y, 'int32'), k).toFloat() as tf.Tensor2D),
     }));
   }
 
@@ -132,15 +130,15 @@ export class Trainer {
       let acc = tf.zeros([4]);
       for (let start = 0; start < split.n; start += EVAL_BATCH) {
         const size = Math.min(EVAL_BATCH, split.n - start);
-        const b = this.batch(split, null, start, size);
-        const logits = this.model.apply(b.x, { training: false }) as tf.Tensor2D;
+        const { x, y: [y, yClean] } = this.batch(split, null, start, size, [split.y, split.yClean]);
+        const logits = this.model.apply(x, { training: false }) as tf.Tensor2D;
         const predicted = tf.argMax(logits, 1);
         const red = tf.Reduction.SUM;
         const parts = tf.stack([
-          tf.losses.softmaxCrossEntropy(b.y, logits, undefined, 0, red),
-          tf.sum(tf.cast(tf.equal(predicted, tf.argMax(b.y, 1)), 'float32')),
-          tf.losses.softmaxCrossEntropy(b.yClean, logits, undefined, 0, red),
-          tf.sum(tf.cast(tf.equal(predicted, tf.argMax(b.yClean, 1)), 'float32')),
+          tf.losses.softmaxCrossEntropy(y, logits, undefined, 0, red),
+          tf.sum(tf.cast(tf.equal(predicted, tf.argMax(y, 1)), 'float32')),
+          tf.losses.softmaxCrossEntropy(yClean, logits, undefined, 0, red),
+          tf.sum(tf.cast(tf.equal(predicted, tf.argMax(yClean, 1)), 'float32')),
         ]);
         acc = tf.add(acc, parts);
       }
@@ -171,14 +169,15 @@ export class Trainer {
     let batches = 0;
     for (let start = 0; start < train.n; start += config.batchSize) {
       const size = Math.min(config.batchSize, train.n - start);
-      const b = this.batch(train, order, start, size);
+      const b = this.batch(train, order, start, size, [train.y]);
+      const y = b.y[0];
       const x = augment ? augmentBatch(b.x as tf.Tensor4D, uniform) : b.x;
       let stats: tf.Tensor | undefined;
       const objective = this.optimizer.minimize(() => {
         const logits = this.model.apply(x, { training: true }) as tf.Tensor2D;
-        const perSample = tf.losses.softmaxCrossEntropy(b.y, logits, undefined, 0, tf.Reduction.NONE) as tf.Tensor1D;
+        const perSample = tf.losses.softmaxCrossEntropy(y, logits, undefined, 0, tf.Reduction.NONE) as tf.Tensor1D;
         const mean = tf.mean(perSample) as tf.Scalar;
-        const correct = tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), tf.argMax(b.y, 1)), 'float32'));
+        const correct = tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), tf.argMax(y, 1)), 'float32'));
         stats = tf.keep(tf.stack([mean, correct, tf.cast(tf.less(mean, level), 'float32')]));
         let loss = config.floodMode === 'iflood' ? iflood(perSample, level) : flood(mean, level);
         if (config.weightDecay > 0) {
@@ -188,7 +187,7 @@ export class Trainer {
         return loss as tf.Scalar;
       }, true);
       const next = tf.add(sums, stats as tf.Tensor);
-      tf.dispose([sums, stats as tf.Tensor, objective as tf.Scalar, b.x, b.y, b.yClean, x]);
+      tf.dispose([sums, stats as tf.Tensor, objective as tf.Scalar, b.x, y, x]);
       sums = next;
       batches++;
     }
