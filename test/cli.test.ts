@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -71,6 +72,13 @@ describe('bad input exits non-zero naming the problem', () => {
       assert.match(r.stderr, pattern);
     });
   }
+
+  it('leaves no run folder behind when the data cannot be loaded', async () => {
+    const out = path.join(await tmp(), 'run');
+    const r = await autoflood(['train', '--dataset', 'cifar10', '--data-dir', '/nonexistent/cifar', ...SMALL, '--out', out]);
+    assert.notEqual(r.code, 0);
+    assert.equal(existsSync(out), false);
+  });
 
   it('corrupt IDX file', async () => {
     const dir = await tmp();

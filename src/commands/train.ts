@@ -6,7 +6,8 @@ import { rm } from 'node:fs/promises';
 import { appendJsonl, defaultRunDir, ensureDir, writeJson } from '../runs.js';
 import type { TrainConfig } from '../train/config.js';
 import type { EpochMetrics, FloodController } from '../train/controller.js';
-import { train, type TrainResult } from '../train/train.js';
+import { loadDataset } from '../data/index.js';
+import { datasetOptionsOf, train, type TrainResult } from '../train/train.js';
 import type { Readout } from '../train/trainer.js';
 
 export interface TrainSummary {
@@ -53,6 +54,8 @@ export function summarize(result: TrainResult): TrainSummary {
 /** Trains and writes the run folder; returns the folder and the summary. */
 export async function runTrain(options: RunTrainOptions): Promise<{ dir: string; summary: TrainSummary }> {
   const { config } = options;
+  // Load first: bad options or missing data fail before any folder is made.
+  const dataset = await loadDataset(datasetOptionsOf(config));
   const dir = await ensureDir(options.out ?? defaultRunDir(`${config.dataset.replace(/^csv:.*[\\/]/, 'csv-')}-b${config.flood}`));
   const metricsFile = path.join(dir, 'metrics.jsonl');
   await rm(metricsFile, { force: true });
@@ -63,6 +66,7 @@ export async function runTrain(options: RunTrainOptions): Promise<{ dir: string;
     controllerConfig: options.controller?.describe?.(),
   });
   const result = await train(config, {
+    dataset,
     controller: options.controller,
     signal: options.signal,
     onEpoch: async (metrics) => {
