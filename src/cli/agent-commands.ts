@@ -9,9 +9,10 @@ import { TASK_DISTRIBUTIONS } from '../../agents/tasks.js';
 import { tune } from '../../agents/tune.js';
 import { parseLevels } from '../grid/levels.js';
 import { defaultRunDir } from '../runs.js';
+import { level, pct, percent } from '../report/format.js';
 import { createLogger } from './log.js';
 import { createProgress } from './progress.js';
-import { addCommonOptions, addPoolOptions, addTrainOptions, fmtStat, pct, positiveInt, seedList, startBackend, trainConfigFromFlags, loadReports } from './shared.js';
+import { addCommonOptions, addPoolOptions, addTrainOptions, positiveInt, seedList, startBackend, trainConfigFromFlags, loadReports } from './shared.js';
 
 /** The agent committed with the repo, trained by the command in the README. */
 export const DEFAULT_AGENT = fileURLToPath(new URL('../../agents/default-agent.json', import.meta.url));
@@ -60,7 +61,7 @@ export function registerAgentCommands(program: Command): void {
       backend: String(flags.backend),
       onUpdate: (p, updates) => {
         progress ??= createProgress('train-agent', updates, logger);
-        progress.update(p.update + 1, `reward ${p.meanReward.toFixed(4)} val acc ${pct(p.meanFinalValAcc)} mean b ${p.meanLevel.toFixed(3)} entropy ${p.entropy.toFixed(2)}`);
+        progress.update(p.update + 1, `reward ${p.meanReward.toFixed(4)} val acc ${percent(p.meanFinalValAcc)} mean b ${p.meanLevel.toFixed(3)} entropy ${p.entropy.toFixed(2)}`);
       },
     });
     progress?.stop();
@@ -93,15 +94,15 @@ export function registerAgentCommands(program: Command): void {
         workers: positiveInt(flags.workers, 'workers'),
         onTrial: (r, done, total) => {
           progress ??= createProgress('tune', total, logger);
-          progress.update(done, `${r.tag} b ${r.config.flood}: ${pct(r.last.testAcc)}`);
+          progress.update(done, `${r.tag} b ${r.config.flood}: ${percent(r.last.testAcc)}`);
         },
       });
       progress?.stop();
       await (await loadReports()).writeTuneReport(out);
       for (const m of summary.methods) {
         logger.info(
-          `${m.method.padEnd(9)} test acc last ${fmtStat(m.testAcc.last, 2, 100)}%, early-stopped ${fmtStat(m.testAcc.bestVal, 2, 100)}%; ` +
-            `b ${fmtStat(m.floodLevel.last, 3)}; ${m.epochs} epochs`,
+          `${m.method.padEnd(9)} test acc last ${pct(m.testAcc.last)}, early-stopped ${pct(m.testAcc.bestVal)}; ` +
+            `b ${level(m.floodLevel.last)}; ${m.epochs} epochs`,
         );
       }
       logger.info(`wrote ${out}/{grid.jsonl,summary.json,report.md,report.html}`);
@@ -131,7 +132,7 @@ export function registerAgentCommands(program: Command): void {
       backend: String(flags.backend),
       onTrial: (r, done, total) => {
         progress ??= createProgress('evaluate', total, logger);
-        progress.update(done, `${r.config.dataset} ${r.tag} b ${r.config.flood}: ${pct(r.last.testAcc)}`);
+        progress.update(done, `${r.config.dataset} ${r.tag} b ${r.config.flood}: ${percent(r.last.testAcc)}`);
       },
     });
     progress?.stop();

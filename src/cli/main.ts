@@ -10,11 +10,12 @@ import { parseLevels } from '../grid/levels.js';
 import { READINGS } from '../grid/select.js';
 import { defaultRunDir } from '../runs.js';
 import { registerAgentCommands } from './agent-commands.js';
+import { level, pct, percent, READING_SHORT } from '../report/format.js';
 import { createLogger } from './log.js';
 import { createProgress } from './progress.js';
 import { registerReproduceCommand } from './reproduce-command.js';
 import {
-  addCommonOptions, addPoolOptions, addTrainOptions, fmtStat, pct, positiveInt, seedList, startBackend, trainConfigFromFlags, loadReports } from './shared.js';
+  addCommonOptions, addPoolOptions, addTrainOptions, positiveInt, seedList, startBackend, trainConfigFromFlags, loadReports } from './shared.js';
 
 export function buildProgram(): Command {
   const program = new Command('autoflood')
@@ -42,9 +43,9 @@ export function buildProgram(): Command {
       });
       progress.stop();
       logger.info(
-        `test acc last epoch ${pct(summary.last.testAcc)} (clean ${pct(summary.last.testAccClean)}), ` +
-          `best-val epoch ${summary.bestVal.epoch} ${pct(summary.bestVal.testAcc)} ` +
-          `(clean ${pct(summary.bestVal.testAccClean)}); ${summary.wallSeconds.toFixed(1)} s`,
+        `test acc last epoch ${percent(summary.last.testAcc)} (clean ${percent(summary.last.testAccClean)}), ` +
+          `best-val epoch ${summary.bestVal.epoch} ${percent(summary.bestVal.testAcc)} ` +
+          `(clean ${percent(summary.bestVal.testAccClean)}); ${summary.wallSeconds.toFixed(1)} s`,
       );
       logger.info(`wrote ${dir}/{config.json,metrics.jsonl,summary.json}`);
     });
@@ -69,15 +70,15 @@ export function buildProgram(): Command {
         base, levels, seeds, out,
         resume: Boolean(flags.resume),
         workers: positiveInt(flags.workers, 'workers'),
-        onTrial: (r, done) => progress.update(done, `last: b ${r.config.flood} seed ${r.config.seed} test ${pct(r.last.testAcc)}`),
+        onTrial: (r, done) => progress.update(done, `last: b ${r.config.flood} seed ${r.config.seed} test ${percent(r.last.testAcc)}`),
       });
       progress.stop();
       await (await loadReports()).writeGridReport(out);
       for (const reading of READINGS) {
         const s = summary.selection[reading];
         logger.info(
-          `${reading === 'last' ? 'last epoch' : 'early stopping'}: chosen b ${fmtStat(s.floodLevel, 3)}, ` +
-            `test acc ${fmtStat(s.testAcc, 2, 100)}% (no flooding ${fmtStat(s.noFloodTestAcc, 2, 100)}%)`,
+          `${READING_SHORT[reading]}: chosen b ${level(s.floodLevel)}, ` +
+            `test acc ${pct(s.testAcc)} (no flooding ${pct(s.noFloodTestAcc)})`,
         );
       }
       logger.info(`wrote ${out}/{grid.jsonl,summary.json,report.md,report.html}; ${summary.trialsRunNow} trainings run now`);

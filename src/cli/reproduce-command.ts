@@ -3,9 +3,10 @@ import type { Command } from 'commander';
 import { benchmarkBudget, BENCHMARK_DATASETS, reproduceBenchmark, type BenchmarkDataset } from '../reproduce/benchmark.js';
 import { reproduceSynthetic, SYNTHETIC_BUDGETS, type BudgetName } from '../reproduce/synthetic.js';
 import { defaultRunDir } from '../runs.js';
+import { percent } from '../report/format.js';
 import { createLogger } from './log.js';
 import { createProgress } from './progress.js';
-import { addCommonOptions, addPoolOptions, pct, positiveInt, startBackend, loadReports } from './shared.js';
+import { addCommonOptions, addPoolOptions, positiveInt, startBackend, loadReports } from './shared.js';
 
 export function registerReproduceCommand(program: Command): void {
   const reproduce = program.command('reproduce').description("reproduce the paper's experiments");
@@ -31,7 +32,7 @@ export function registerReproduceCommand(program: Command): void {
       backend: String(flags.backend),
       onTrial: (r, done, total) => {
         progress ??= createProgress('reproduce', total, logger);
-        progress.update(done, `${r.config.dataset} noise ${r.config.noise} b ${r.config.flood} ${r.tag}: ${pct(r.last.testAcc)}`);
+        progress.update(done, `${r.config.dataset} noise ${r.config.noise} b ${r.config.flood} ${r.tag}: ${percent(r.last.testAcc)}`);
       },
     });
     progress?.stop();
@@ -71,7 +72,7 @@ export function registerReproduceCommand(program: Command): void {
       backend: String(flags.backend),
       onTrial: (r, done, total) => {
         progress ??= createProgress('benchmark', total, logger);
-        progress.update(done, `wd ${r.config.weightDecay} b ${r.config.flood} seed ${r.config.seed}: ${pct(r.last.testAcc)}`);
+        progress.update(done, `wd ${r.config.weightDecay} b ${r.config.flood} seed ${r.config.seed}: ${percent(r.last.testAcc)}`);
       },
     });
     progress?.stop();

@@ -2,7 +2,6 @@
 import { Command, Option } from 'commander';
 import type winston from 'winston';
 import { describeBackend, initBackend, type BackendChoice } from '../backend/index.js';
-import type { Stat } from '../grid/select.js';
 import { defaultWorkers } from '../pool/pool.js';
 import { DEFAULT_TRAIN_CONFIG, resolveTrainConfig, TRAIN_OPTIONS, type TrainConfig } from '../train/config.js';
 import { LOG_LEVELS } from './log.js';
@@ -46,17 +45,6 @@ export function seedList(raw: unknown): number[] {
   return Array.from({ length: positiveInt(text, 'seeds') }, (_, i) => i);
 }
 
-export const pct = (v: number) => `${(100 * v).toFixed(2)}%`;
-
-export function fmtStat(s: Stat, digits: number, scale = 1): string {
-  const mean = (s.mean * scale).toFixed(digits);
-  return s.n > 1 ? `${mean} ± ${(s.std * scale).toFixed(digits)}` : mean;
-}
-
-/**
- * Flags of commands that train many models on worker threads: --workers, --resume, --out, and
- * --backend unless the command takes the training options (which include it).
- */
 export function addPoolOptions(cmd: Command, out: string, withBackend = true): Command {
   cmd.option('--workers <n>', 'worker threads', String(defaultWorkers()));
   if (withBackend) cmd.option('--backend <name>', 'auto | node-gpu | node | wasm | cpu', 'auto');
