@@ -6,10 +6,10 @@
  * 128, lr 0.1 decayed x0.1 at epochs 250 and 400 of 500, crop + flip augmentation).
  */
 import path from 'node:path';
-import { runResumable } from '../grid/grid.js';
+import { gridTrials, runResumable } from '../grid/grid.js';
 import { parseLevels } from '../grid/levels.js';
 import { READINGS, summarizeGrid, type Reading, type Stat } from '../grid/select.js';
-import { makeTrial, type TrialResult } from '../pool/trial.js';
+import type { TrialResult } from '../pool/trial.js';
 import { writeJson } from '../runs.js';
 import { resolveTrainConfig, type TrainConfig } from '../train/config.js';
 
@@ -124,9 +124,8 @@ export async function reproduceBenchmark(options: ReproduceBenchmarkOptions): Pr
   const budget = benchmarkBudget(options.dataset, options.budget);
   const base = benchmarkBase(options, budget);
   const levels = parseLevels(budget.levels);
-  const trials = [0, BENCHMARK_WEIGHT_DECAY].flatMap((weightDecay) =>
-    Array.from({ length: budget.seeds }, (_, seed) => seed).flatMap((seed) =>
-      levels.map((flood) => makeTrial({ ...base, weightDecay, seed, flood }))));
+  const seeds = Array.from({ length: budget.seeds }, (_, seed) => seed);
+  const trials = [0, BENCHMARK_WEIGHT_DECAY].flatMap((weightDecay) => gridTrials({ ...base, weightDecay }, levels, seeds));
   const { results, ranNow } = await runResumable({
     dir: options.out, trials, resume: options.resume, workers: options.workers, backend: options.backend,
     onTrial: options.onTrial, signal: options.signal,

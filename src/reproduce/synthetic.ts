@@ -8,7 +8,7 @@
  * the trainings in progress.
  */
 import path from 'node:path';
-import { runResumable } from '../grid/grid.js';
+import { gridTrials, runResumable } from '../grid/grid.js';
 import { parseLevels } from '../grid/levels.js';
 import { READINGS, stat, summarizeGrid, type Reading, type Stat } from '../grid/select.js';
 import { makeTrial, type TrialResult, type TrialSpec } from '../pool/trial.js';
@@ -115,11 +115,6 @@ function settingsOf(budget: SyntheticBudget, backend: string, datasets: readonly
 
 const seedsOf = (budget: SyntheticBudget) => Array.from({ length: budget.seeds }, (_, i) => i);
 
-function gridTrialsOf(setting: Setting, budget: SyntheticBudget): TrialSpec[] {
-  const levels = parseLevels(budget.levels);
-  return seedsOf(budget).flatMap((seed) => levels.map((flood) => makeTrial({ ...setting.base, seed, flood })));
-}
-
 const matches = (setting: Setting) => (r: TrialResult) =>
   r.config.dataset === setting.dataset && r.config.noise === setting.noise;
 
@@ -176,13 +171,13 @@ export async function reproduceSynthetic(options: ReproduceSyntheticOptions): Pr
   const budget = options.settings ?? SYNTHETIC_BUDGETS[options.budget];
   if (budget == null) throw new RangeError(`budget: must be quick or paper, got "${options.budget}"`);
   const settings = settingsOf(budget, options.backend ?? 'auto', options.datasets ?? SYNTHETIC_DATASETS, options.noises ?? NOISE_LEVELS);
-  const gridTrials = settings.flatMap((s) => gridTrialsOf(s, budget));
+  const gridRuns = settings.flatMap((s) => gridTrials(s.base, parseLevels(budget.levels), seedsOf(budget)));
   const common = { dir: options.out, workers: options.workers, backend: options.backend, signal: options.signal };
-  const total = gridTrials.length + settings.length * budget.seeds;
+  const total = gridRuns.length + settings.length * budget.seeds;
   const onTrial = (r: TrialResult, done: number) => options.onTrial?.(r, done, total);
-  const phase1 = await runResumable({ ...common, trials: gridTrials, resume: options.resume, onTrial });
+  const phase1 = await runResumable({ ...common, trials: gridRuns, resume: options.resume, onTrial });
   const backwardTrials = settings.flatMap((s) => backwardTrialsOf(s, phase1.results));
-  const all = await runResumable({ ...common, trials: [...gridTrials, ...backwardTrials], resume: true, onTrial });
+  const all = await runResumable({ ...common, trials: [...gridRuns, ...backwardTrials], resume: true, onTrial });
   const summary: SyntheticSummary = {
     budget: options.budget,
     settings: budget,
