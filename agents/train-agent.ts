@@ -9,11 +9,10 @@
  * resumes from the last checkpoint.
  */
 import { existsSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { STATE_FEATURES } from '../envs/features.js';
 import { WorkerPool } from '../src/pool/pool.js';
-import { appendJsonl, ensureDir, readJson, readJsonl, writeJson } from '../src/runs.js';
+import { appendJsonl, ensureDir, readJson, readJsonl, writeJson, writeJsonl } from '../src/runs.js';
 import { saveAgent, scheduleFor, AGENT_FORMAT_VERSION, type AgentFile, type Schedule } from './agent.js';
 import type { EpisodeJob, EpisodeResult } from './episode.js';
 import { Policy, POLICY_DEFAULTS, type PolicyConfig } from './policy.js';
@@ -107,7 +106,7 @@ export async function trainAgent(options: TrainAgentOptions): Promise<{ agent: A
   }
   // Points past the checkpoint (killed between the two writes) are dropped and redone.
   const curve = (await readJsonl<LearningPoint>(curveFile)).filter((p) => p.update < firstUpdate);
-  await writeFile(curveFile, curve.map((p) => `${JSON.stringify(p)}\n`).join(''));
+  await writeJsonl(curveFile, curve);
   const start = performance.now();
   const pool = new WorkerPool({ workers: options.workers, backend: options.backend });
   try {

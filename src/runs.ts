@@ -38,6 +38,11 @@ export async function appendJsonl(file: string, value: unknown): Promise<void> {
   await appendFile(file, `${JSON.stringify(value)}\n`);
 }
 
+/** Writes rows as a JSON-lines file, replacing it. */
+export async function writeJsonl(file: string, rows: unknown[]): Promise<void> {
+  await writeFile(file, rows.map((r) => `${JSON.stringify(r)}\n`).join(''));
+}
+
 /**
  * Reads a JSON-lines file. A torn last line (the process died mid-write) is dropped;
  * a bad line elsewhere is an error naming the file and line.

@@ -4,11 +4,10 @@
  * appended to grid.jsonl at once; a rerun with `resume` skips every trial already there.
  */
 import { existsSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { runTrials } from '../pool/pool.js';
 import { makeTrial, type TrialResult, type TrialSpec } from '../pool/trial.js';
-import { appendJsonl, ensureDir, readJson, readJsonl, writeJson } from '../runs.js';
+import { appendJsonl, ensureDir, readJson, readJsonl, writeJson, writeJsonl } from '../runs.js';
 import type { TrainConfig } from '../train/config.js';
 import type { EpochMetrics } from '../train/controller.js';
 import { summarizeGrid, type Reading, type ReadingSummary } from './select.js';
@@ -57,15 +56,9 @@ export function gridTrials(base: TrainConfig, levels: number[], seeds: number[])
   return seeds.flatMap((seed) => levels.map((flood) => makeTrial({ ...base, seed, flood })));
 }
 
-/**
- * Reads the finished trials of a grid folder. A torn last line (killed mid-write) is dropped
- * and the file rewritten without it, so later appends start on a clean line.
- */
-export async function readGridResults(dir: string): Promise<TrialResult[]> {
-  const file = path.join(dir, GRID_FILE);
-  const rows = await readJsonl<TrialResult>(file);
-  if (existsSync(file)) await writeFile(file, rows.map((r) => `${JSON.stringify(r)}\n`).join(''));
-  return rows;
+/** Reads the finished trials of a grid folder (a torn last line, killed mid-write, is skipped). */
+export function readGridResults(dir: string): Promise<TrialResult[]> {
+  return readJsonl<TrialResult>(path.join(dir, GRID_FILE));
 }
 
 export function summarizeGridRuns(
@@ -109,7 +102,10 @@ export async function runResumable(options: ResumableOptions): Promise<{ results
   if (existsSync(file) && !options.resume) {
     throw new Error(`out: ${dir} already holds results; pass --resume to continue or choose another --out`);
   }
-  const finished = new Map((await readGridResults(dir)).map((r) => [r.id, r]));
+  const saved = await readGridResults(dir);
+  // Rewrite without a torn last line, so the appends below start on a clean line.
+  if (existsSync(file)) await writeJsonl(file, saved);
+  const finished = new Map(saved.map((r) => [r.id, r]));
   const todo = trials.filter((t) => !finished.has(t.id));
   let done = trials.length - todo.length;
   await runTrials(todo, {
