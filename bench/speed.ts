@@ -1,26 +1,49 @@
 /**
- * Training speed on this machine: `npm run bench [-- --backend wasm|cpu|node|auto]`.
+ * Training speed on this machine: `npm run bench [-- --backend wasm|cpu|node|auto] [-- --quick]`.
+ *
+ * Every training figure times the real `Trainer` epoch (`Trainer.runEpoch`, the code
+ * `autoflood train` runs): mini-batch copies, augmentation when the config asks for it, the
+ * optimiser steps, the once-per-epoch metric read and the validation pass that ends each epoch.
  *
  * (a) the paper's synthetic MLP (10-500x4-2, batch norm) on Two Gaussians (1000 examples),
- *     batch 200, Adam 1e-3, flooded at b = 0.1: epochs/s, training only;
- * (b) ResNet-44 at batch 128 on random 32x32x3 images, SGD momentum 0.9: steps/s;
- * (c) CIFAR augmentation (random crop + flip) of a 128-image batch.
- * Warm-up runs are excluded; each figure is the median of several timed runs.
+ *     batch 200, Adam 1e-3, flooded at b = 0.3: epochs/s (each epoch includes a validation
+ *     pass over 100 examples);
+ * (b) ResNet-44 at batch 128 on random 32x32x3 images (the cifar10 training config: SGD
+ *     momentum 0.9, crop + flip augmentation): steps/s = steps per epoch / epoch seconds, the
+ *     epoch including a validation pass over a few images;
+ * (c) CIFAR augmentation (random crop + flip) of a 128-image batch (`augmentBatch` itself).
+ * One warm-up epoch (Adam's slot variables, wasm kernel set-up) is excluded; each figure is the
+ * median of several timed epochs. `--quick` (or BENCH_QUICK=1) times fewer epochs and runs.
  */
 import * as tf from '@tensorflow/tfjs';
 import { BACKEND_CHOICES, type BackendChoice, describeBackend, initBackend } from '../src/backend/index.js';
-import { flood } from '../src/flood.js';
+import { loadDataset } from '../src/data/index.js';
+import { Rng } from '../src/data/rng.js';
+import type { Dataset, Split } from '../src/data/types.js';
 import { augmentBatch } from '../src/models/augment.js';
-import { buildMlp, buildResNet, countParams, PAPER_MLP } from '../src/models/index.js';
+import { countParams } from '../src/models/index.js';
+import { resolveTrainConfig, type TrainConfig } from '../src/train/config.js';
+import { Trainer } from '../src/train/trainer.js';
 
-const MLP_EPOCHS = 7;
-const RESNET_STEPS = 3;
-const AUGMENT_RUNS = 20;
+const argv = process.argv.slice(2);
+const QUICK = argv.includes('--quick') || ['1', 'true', 'yes'].includes(process.env.BENCH_QUICK ?? '');
 
-function parseBackend(argv: string[]): BackendChoice {
-  const i = argv.indexOf('--backend');
+const MLP_EPOCHS = QUICK ? 3 : 7;
+const MLP_FLOOD = 0.3;
+const MLP_VAL = 100;
+
+const RESNET_BATCH = 128;
+const RESNET_TRAIN = 256; // 2 steps per epoch
+const RESNET_VAL = 16;
+const RESNET_EPOCHS = QUICK ? 1 : 3;
+const RESNET_FLOOD = 0.01;
+
+const AUGMENT_RUNS = QUICK ? 5 : 20;
+
+function parseBackend(args: string[]): BackendChoice {
+  const i = args.indexOf('--backend');
   if (i < 0) return 'auto';
-  const value = argv[i + 1] as BackendChoice;
+  const value = args[i + 1] as BackendChoice;
   if (!BACKEND_CHOICES.includes(value)) throw new Error(`--backend must be one of ${BACKEND_CHOICES.join(', ')}`);
   return value;
 }
@@ -31,15 +54,6 @@ function median(xs: number[]): number {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
-/** Seeded uniforms in [0, 1) (32-bit LCG). */
-function lcg(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
-}
-
 /** Wall-clock milliseconds of `f`, which must finish its device work (e.g. by reading a value). */
 function time(f: () => void): number {
   const t0 = performance.now();
@@ -47,83 +61,63 @@ function time(f: () => void): number {
   return performance.now() - t0;
 }
 
-/** (a) Paper MLP on Two Gaussians: returns per-epoch milliseconds of the timed epochs. */
-function benchMlp(): number[] {
-  const n = 1000;
-  const d = 10;
-  const batchSize = 200;
-  const b = 0.1;
-  // Class 0 ~ N(0, I), class 1 ~ N(1, I); half each.
-  const x = tf.tidy(() => tf.concat([
-    tf.randomNormal([n / 2, d], 0, 1, 'float32', 1),
-    tf.randomNormal([n / 2, d], 1, 1, 'float32', 2),
-  ]).dataSync() as Float32Array);
-  const y = Int32Array.from({ length: n }, (_, i) => (i < n / 2 ? 0 : 1));
-  const model = buildMlp({ inputDim: d, numClasses: 2, ...PAPER_MLP, seed: 1 });
-  const optimizer = tf.train.adam(1e-3);
-  const uniform = lcg(3);
-
-  const epoch = () => {
-    // Fisher-Yates shuffle, then mini-batches copied into fresh tensors, as the trainer does.
-    const order = Int32Array.from({ length: n }, (_, i) => i);
-    for (let i = n - 1; i > 0; i--) {
-      const j = Math.floor(uniform() * (i + 1));
-      [order[i], order[j]] = [order[j], order[i]];
-    }
-    let lossSum = tf.scalar(0);
-    for (let start = 0; start < n; start += batchSize) {
-      const rows = order.subarray(start, start + batchSize);
-      const xb = new Float32Array(rows.length * d);
-      rows.forEach((r, i) => xb.set(x.subarray(r * d, (r + 1) * d), i * d));
-      const xs = tf.tensor2d(xb, [rows.length, d]);
-      const ys = tf.tidy(() => tf.oneHot(tf.tensor1d(Array.from(rows, (r) => y[r]), 'int32'), 2).toFloat());
-      const loss = optimizer.minimize(
-        () => flood(tf.losses.softmaxCrossEntropy(ys, model.apply(xs, { training: true }) as tf.Tensor) as tf.Scalar, b),
-        true,
-      ) as tf.Scalar;
-      const next = tf.add(lossSum, loss);
-      tf.dispose([lossSum, loss, xs, ys]);
-      lossSum = next as tf.Scalar;
-    }
-    lossSum.dataSync(); // one read per epoch
-    lossSum.dispose();
-  };
-
-  epoch(); // warm-up: kernel setup and Adam's slot variables
-  const times = Array.from({ length: MLP_EPOCHS }, () => time(epoch));
-  optimizer.dispose();
-  model.dispose();
-  return times;
+/**
+ * Builds a real Trainer, runs one warm-up epoch, then times `epochs` calls of
+ * `trainer.runEpoch(level)` (each ends by reading its metrics, so device work is done).
+ */
+function timeEpochs(config: TrainConfig, dataset: Dataset, level: number, epochs: number): { params: number; times: number[] } {
+  const trainer = new Trainer(config, dataset);
+  try {
+    trainer.runEpoch(level); // warm-up: kernel setup and the optimiser's slot variables
+    const times = Array.from({ length: epochs }, () => time(() => trainer.runEpoch(level)));
+    return { params: countParams(trainer.model), times };
+  } finally {
+    trainer.dispose();
+  }
 }
 
-/** (b) ResNet-44, batch 128: returns per-step milliseconds of the timed steps. */
+/** (a) Paper MLP on Two Gaussians: per-epoch milliseconds of the timed epochs. */
+async function benchMlp(): Promise<number[]> {
+  const dataset = await loadDataset({ name: 'two-gaussians', seed: 0, noise: 0.1, trainSize: 1000, valSize: MLP_VAL, testSize: 100 });
+  const config = resolveTrainConfig({
+    dataset: 'two-gaussians', noise: 0.1, seed: 0, trainSize: 1000, valSize: MLP_VAL, testSize: 100,
+    model: 'mlp', optimizer: 'adam', lr: 1e-3, batchSize: 200, flood: MLP_FLOOD, floodMode: 'flood',
+    epochs: MLP_EPOCHS + 1, testEvery: 0,
+  });
+  return timeEpochs(config, dataset, MLP_FLOOD, MLP_EPOCHS).times;
+}
+
+/** A split of `n` random [32, 32, 3] images with random labels in [0, 10). */
+function randomImages(n: number, rng: Rng): Split {
+  const x = new Float32Array(n * 32 * 32 * 3);
+  for (let i = 0; i < x.length; i++) x[i] = rng.uniform();
+  const y = Int32Array.from({ length: n }, () => Math.floor(rng.uniform() * 10) % 10);
+  return { x, y, yClean: y.slice(), n };
+}
+
+/** (b) ResNet-44, batch 128, the cifar10 training config: per-epoch milliseconds. */
 function benchResNet(): { params: number; times: number[] } {
-  const batchSize = 128;
-  const model = buildResNet({ depth: 44, numClasses: 10, seed: 1 });
-  const optimizer = tf.train.momentum(0.1, 0.9);
-  const x = tf.randomUniform([batchSize, 32, 32, 3], 0, 1, 'float32', 4);
-  const y = tf.tidy(() => tf.oneHot(tf.tensor1d(Array.from({ length: batchSize }, (_, i) => i % 10), 'int32'), 10).toFloat());
-  const step = () => {
-    const loss = optimizer.minimize(
-      () => flood(tf.losses.softmaxCrossEntropy(y, model.apply(x, { training: true }) as tf.Tensor) as tf.Scalar, 0.01),
-      true,
-    ) as tf.Scalar;
-    loss.dataSync();
-    loss.dispose();
+  const rng = new Rng(4);
+  const dataset: Dataset = {
+    name: 'random-32x32x3',
+    featureShape: [32, 32, 3],
+    numClasses: 10,
+    train: randomImages(RESNET_TRAIN, rng.fork('train')),
+    val: randomImages(RESNET_VAL, rng.fork('val')),
+    test: randomImages(RESNET_VAL, rng.fork('test')),
   };
-  step(); // warm-up
-  const times = Array.from({ length: RESNET_STEPS }, () => time(step));
-  const params = countParams(model);
-  tf.dispose([x, y]);
-  optimizer.dispose();
-  model.dispose();
-  return { params, times };
+  // dataset 'cifar10' selects ResNet-44 and the cifar10 defaults (SGD lr 0.1, momentum 0.9, batch 128, augment).
+  const config = resolveTrainConfig({
+    dataset: 'cifar10', seed: 1, batchSize: RESNET_BATCH, flood: RESNET_FLOOD, epochs: RESNET_EPOCHS + 1, testEvery: 0,
+  });
+  return timeEpochs(config, dataset, RESNET_FLOOD, RESNET_EPOCHS);
 }
 
-/** (c) Augmentation of a [128, 32, 32, 3] batch: returns per-batch milliseconds. */
+/** (c) Augmentation of a [128, 32, 32, 3] batch: per-batch milliseconds. */
 function benchAugment(): number[] {
   const x = tf.randomUniform([128, 32, 32, 3], 0, 1, 'float32', 5) as tf.Tensor4D;
-  const uniform = lcg(6);
+  const rng = new Rng(6);
+  const uniform = () => rng.uniform();
   const once = () => {
     const out = augmentBatch(x, uniform);
     out.dataSync();
@@ -135,26 +129,28 @@ function benchAugment(): number[] {
   return times;
 }
 
-const info = await initBackend(parseBackend(process.argv.slice(2)));
-console.log(describeBackend(info));
+const info = await initBackend(parseBackend(argv));
+console.log(describeBackend(info) + (QUICK ? ' [quick]' : ''));
 
-const mlp = benchMlp();
-const epochMs = median(mlp);
+const epochMs = median(await benchMlp());
 console.log(
-  `(a) MLP 10-500x4-2 BN, Two Gaussians n=1000, batch 200, Adam 1e-3, flood b=0.1: ` +
-  `${(1000 / epochMs).toFixed(2)} epochs/s (${epochMs.toFixed(0)} ms/epoch, median of ${MLP_EPOCHS} epochs)`,
+  `(a) MLP 10-500x4-2 BN, Two Gaussians n=1000, batch 200, Adam 1e-3, flood b=${MLP_FLOOD}, real Trainer epoch: ` +
+  `${(1000 / epochMs).toFixed(2)} epochs/s (${epochMs.toFixed(0)} ms/epoch incl. a validation pass over ${MLP_VAL} examples, ` +
+  `median of ${MLP_EPOCHS} epochs)`,
 );
 
 if (info.name === 'cpu') {
   console.log('(b) ResNet-44: skipped on the cpu backend (minutes per step)');
 } else {
   const { params, times } = benchResNet();
-  const stepMs = median(times);
-  const epochMinutes = (40_000 / 128) * stepMs / 60_000;
+  const steps = Math.ceil(RESNET_TRAIN / RESNET_BATCH);
+  const stepMs = median(times) / steps;
+  const epochMinutes = (40_000 / RESNET_BATCH) * stepMs / 60_000;
   console.log(
-    `(b) ResNet-44 (${params.toLocaleString('en-US')} params), batch 128, 32x32x3, SGD momentum 0.9: ` +
-    `${(1000 / stepMs).toFixed(3)} steps/s (${(stepMs / 1000).toFixed(2)} s/step, ${(128_000 / stepMs).toFixed(1)} images/s, ` +
-    `median of ${RESNET_STEPS} steps; a 40k-image CIFAR-10 epoch ~ ${epochMinutes.toFixed(0)} min)`,
+    `(b) ResNet-44 (${params.toLocaleString('en-US')} params), batch ${RESNET_BATCH}, 32x32x3, SGD momentum 0.9, crop + flip, ` +
+    `real Trainer epoch of ${RESNET_TRAIN} images (${steps} steps; the epoch includes a validation pass over ${RESNET_VAL} images): ` +
+    `${(1000 / stepMs).toFixed(3)} steps/s (${(stepMs / 1000).toFixed(2)} s/step, ${(RESNET_BATCH * 1000 / stepMs).toFixed(1)} images/s, ` +
+    `median of ${RESNET_EPOCHS} epoch${RESNET_EPOCHS === 1 ? '' : 's'}; a 40k-image CIFAR-10 epoch ~ ${epochMinutes.toFixed(0)} min)`,
   );
 }
 
