@@ -3,8 +3,8 @@
  * (sampled with a seed while training the agent, greedy when evaluating).
  */
 import { Rng } from '../src/data/rng.js';
-import { cachedDataset } from '../src/pool/run-trial.js';
-import type { Job } from '../src/pool/messages.js';
+import { cachedDataset } from '../src/data/cache.js';
+import type { Job } from '../src/trials/messages.js';
 import type { TrainConfig } from '../src/train/config.js';
 import type { EpochMetrics } from '../src/train/controller.js';
 import type { Readout } from '../src/train/trainer.js';

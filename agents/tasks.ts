@@ -4,7 +4,8 @@
  * (fresh seeds, and a noise rate the training distribution never shows).
  */
 import { Rng } from '../src/data/rng.js';
-import { parseLevels } from '../src/grid/levels.js';
+import { SYNTHETIC_NAMES } from '../src/data/synthetic.js';
+import { parseLevels } from '../src/search/levels.js';
 import { resolveTrainConfig, type TrainConfig } from '../src/train/config.js';
 
 export interface TaskDistribution {
@@ -16,17 +17,15 @@ export interface TaskDistribution {
   sample(seed: number, index: number): TrainConfig;
 }
 
-const SYNTHETIC = ['two-gaussians', 'spiral', 'sinusoid'] as const;
-
 /**
  * Training runs of the synthetic tasks: the paper's MLP at width 100, 100 epochs. Training
  * tasks get a large validation set (the reward is validation accuracy: less noise, faster
  * learning); held-out tasks a realistic one.
  */
-function syntheticTask(dataset: string, noise: number, trainSize: number, valSize: number, seed: number, backend: string): TrainConfig {
+function syntheticTask(dataset: string, noise: number, trainSize: number, valSize: number, seed: number): TrainConfig {
   return resolveTrainConfig({
     dataset, noise, seed, trainSize, valSize, testSize: 4000,
-    model: 'mlp', depth: 4, width: 100, epochs: 100, batchSize: 200, optimizer: 'adam', lr: 1e-3, backend,
+    model: 'mlp', depth: 4, width: 100, epochs: 100, batchSize: 200, optimizer: 'adam', lr: 1e-3,
   });
 }
 
@@ -37,7 +36,7 @@ const instanceSeed = (seed: number, index: number) => seed * 100_003 + index;
 
 export const TASK_DISTRIBUTIONS = ['synthetic', 'synthetic-heldout-high', 'mnist-subsets'] as const;
 
-export function taskDistribution(name: string, backend = 'auto'): TaskDistribution {
+export function taskDistribution(name: string): TaskDistribution {
   const levels = parseLevels('0:0.5:0.05');
   switch (name) {
     case 'synthetic':
@@ -46,14 +45,14 @@ export function taskDistribution(name: string, backend = 'auto'): TaskDistributi
         description: 'Two Gaussians / Spiral / Sinusoid, label noise 0, 2, 5, 15 or 20%, 500 or 1000 training examples, 1000 validation, MLP 4x100, 100 epochs',
         sample: (seed, index) => {
           const rng = new Rng(instanceSeed(seed, index));
-          return syntheticTask(pick(rng, SYNTHETIC), pick(rng, [0, 0.02, 0.05, 0.15, 0.2]), pick(rng, [500, 1000]), 1000, instanceSeed(seed, index), backend);
+          return syntheticTask(pick(rng, SYNTHETIC_NAMES), pick(rng, [0, 0.02, 0.05, 0.15, 0.2]), pick(rng, [500, 1000]), 1000, instanceSeed(seed, index));
         },
       };
     case 'synthetic-heldout-high':
       return {
         name, levels,
         description: 'held out: Two Gaussians / Spiral / Sinusoid at 10% label noise (a rate training never shows), 1000 training and 200 validation examples, fresh seeds',
-        sample: (seed, index) => syntheticTask(SYNTHETIC[index % SYNTHETIC.length], 0.1, 1000, 200, 9_000_000 + instanceSeed(seed, index), backend),
+        sample: (seed, index) => syntheticTask(SYNTHETIC_NAMES[index % SYNTHETIC_NAMES.length], 0.1, 1000, 200, 9_000_000 + instanceSeed(seed, index)),
       };
     case 'mnist-subsets':
       return {
@@ -63,7 +62,7 @@ export function taskDistribution(name: string, backend = 'auto'): TaskDistributi
           const rng = new Rng(instanceSeed(seed, index));
           return resolveTrainConfig({
             dataset: pick(rng, ['mnist', 'fashion-mnist']), noise: pick(rng, [0, 0.1, 0.2, 0.4]), seed: instanceSeed(seed, index),
-            trainSize: 2000, valSize: 1000, testSize: 2000, model: 'mlp', depth: 2, width: 100, epochs: 20, batchSize: 100, backend,
+            trainSize: 2000, valSize: 1000, testSize: 2000, model: 'mlp', depth: 2, width: 100, epochs: 20, batchSize: 100,
           });
         },
       };

@@ -11,8 +11,8 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { STATE_FEATURES } from '../envs/features.js';
-import { WorkerPool } from '../src/pool/pool.js';
-import { appendJsonl, ensureDir, readJson, readJsonl, writeJson, writeJsonl } from '../src/runs.js';
+import { WorkerPool } from '../src/trials/pool.js';
+import { appendJsonl, claimRunFolder, readJson, readJsonl, writeJson, writeJsonl, writeSummary } from '../src/util/files.js';
 import { saveAgent, scheduleFor, AGENT_FORMAT_VERSION, type AgentFile, type Schedule } from './agent.js';
 import type { EpisodeJob, EpisodeResult } from './episode.js';
 import { Policy, POLICY_DEFAULTS, type PolicyConfig } from './policy.js';
@@ -74,6 +74,10 @@ interface Checkpoint {
   optimizer: { name: string; shape: number[]; values: number[] }[];
 }
 
+/** The agent and its learning curve in a train-agent folder. */
+export const AGENT_FILE = 'agent.json';
+export const LEARNING_FILE = 'learning.jsonl';
+
 /** Seed of the action sampler for one episode: distinct for every (update, task, rollout). */
 const samplingSeed = (seed: number, update: number, task: number, rollout: number) =>
   ((seed * 7919 + update) * 104_729 + task) * 31 + rollout;
@@ -83,10 +87,15 @@ export async function trainAgent(options: TrainAgentOptions): Promise<{ agent: A
     if (!Number.isInteger(options[field]) || options[field] < 1) throw new RangeError(`${field}: must be an integer >= 1`);
   }
   if (options.rolloutsPerTask < 2) throw new RangeError('rolloutsPerTask: needs >= 2 episodes per task for the per-task baseline');
-  const distribution = options.distribution ?? taskDistribution(options.tasks, options.backend);
-  const dir = await ensureDir(options.out);
+  const distribution = options.distribution ?? taskDistribution(options.tasks);
+  const dir = options.out;
+  const resume = options.resume ?? false;
+  await claimRunFolder(dir, {
+    command: 'train-agent', tasks: distribution.name, episodes: options.episodes, tasksPerUpdate: options.tasksPerUpdate,
+    rolloutsPerTask: options.rolloutsPerTask, seed: options.seed, schedule: options.schedule, policy: options.policy,
+  }, resume);
   const checkpointFile = path.join(dir, 'checkpoint.json');
-  const curveFile = path.join(dir, 'learning.jsonl');
+  const curveFile = path.join(dir, LEARNING_FILE);
   const perUpdate = options.tasksPerUpdate * options.rolloutsPerTask;
   const updates = Math.ceil(options.episodes / perUpdate);
   const policyConfig: PolicyConfig = {
@@ -95,14 +104,12 @@ export async function trainAgent(options: TrainAgentOptions): Promise<{ agent: A
   const policy = new Policy(policyConfig);
   let firstUpdate = 0;
   let secondsBefore = 0;
-  if (options.resume && existsSync(checkpointFile)) {
+  if (resume && existsSync(checkpointFile)) {
     const checkpoint = await readJson<Checkpoint>(checkpointFile);
     policy.setWeightArrays(checkpoint.weights);
     await policy.setOptimizerState(checkpoint.optimizer);
     firstUpdate = checkpoint.update + 1;
     secondsBefore = checkpoint.seconds;
-  } else {
-    if (existsSync(checkpointFile)) throw new Error(`out: ${dir} holds an agent training; pass --resume or choose another --out`);
   }
   // Points past the checkpoint (killed between the two writes) are dropped and redone.
   const curve = (await readJsonl<LearningPoint>(curveFile)).filter((p) => p.update < firstUpdate);
@@ -166,6 +173,7 @@ export async function trainAgent(options: TrainAgentOptions): Promise<{ agent: A
     },
   };
   policy.dispose();
-  await saveAgent(path.join(dir, 'agent.json'), agent);
+  await saveAgent(path.join(dir, AGENT_FILE), agent);
+  await writeSummary(dir, 'train-agent', { agentFile: AGENT_FILE, learningFile: LEARNING_FILE, training: agent.training });
   return { agent, curve };
 }

@@ -1,30 +1,26 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { before, describe, it } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
 import { AgentController, loadAgent, saveAgent, AGENT_FORMAT_VERSION, type AgentFile } from '../agents/agent.js';
 import { Policy } from '../agents/policy.js';
-import { tune } from '../agents/tune.js';
+import { tune } from '../src/search/tune.js';
+import { DEFAULT_AGENT } from '../src/cli/commands/search.js';
 import { FloodEnv } from '../envs/flood-env.js';
 import { STATE_FEATURES } from '../envs/features.js';
 import { initBackend } from '../src/backend/index.js';
 import { loadDataset } from '../src/data/index.js';
-import { resolveTrainConfig } from '../src/train/config.js';
 import { datasetOptionsOf, train } from '../src/train/train.js';
+import { tinyConfig, tmpDir } from './helpers.js';
 
 before(async () => {
   await initBackend('wasm');
 });
 
-const tmp = () => mkdtemp(path.join(tmpdir(), 'autoflood-agent-'));
+const tmp = () => tmpDir('agent');
 
-const tinyTask = (overrides = {}) =>
-  resolveTrainConfig({
-    dataset: 'two-gaussians', noise: 0.1, seed: 5, trainSize: 200, valSize: 100, testSize: 400,
-    depth: 2, width: 32, epochs: 10, batchSize: 100, backend: 'wasm', ...overrides,
-  });
+const tinyTask = (overrides = {}) => tinyConfig({ seed: 5, epochs: 10, ...overrides });
 
 function agentFile(seed: number): AgentFile {
   const levels = [0, 0.1, 0.2, 0.3];
@@ -87,6 +83,13 @@ describe('agent file', () => {
     const levelsB = (await train(config, { controller: new AgentController(loaded) })).history.map((m) => m.floodLevel);
     assert.deepEqual(levelsA, levelsB);
     assert.deepEqual(levelsA.slice(0, 2), [0, 0], 'no flooding during the warm-up (20% of 10 epochs)');
+  });
+
+  it('the committed default agent loads and sets b in a real run', async () => {
+    const agent = await loadAgent(DEFAULT_AGENT);
+    const result = await train(tinyTask({ epochs: 10 }), { controller: new AgentController(agent) });
+    assert.equal(result.controller, 'agent');
+    for (const m of result.history) assert.ok(agent.levels.includes(m.floodLevel) || m.floodLevel === 0, `epoch ${m.epoch}: b ${m.floodLevel}`);
   });
 
   it('refuses a file of another format version, naming it', async () => {

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { promisify } from 'node:util';
+import { TINY_FLAGS, tmpDir } from './helpers.js';
 
 const run = promisify(execFile);
 const BIN = path.resolve('bin/autoflood.mjs');
@@ -26,8 +26,8 @@ async function autoflood(args: string[]): Promise<Outcome> {
   }
 }
 
-const tmp = () => mkdtemp(path.join(tmpdir(), 'autoflood-cli-'));
-const SMALL = ['--train-size', '200', '--val-size', '100', '--test-size', '400', '--depth', '2', '--width', '32', '--backend', 'wasm'];
+const tmp = () => tmpDir('cli');
+const SMALL = TINY_FLAGS;
 
 describe('autoflood train', () => {
   it('writes config.json, metrics.jsonl and summary.json, and repeats exactly', async () => {
@@ -48,7 +48,10 @@ describe('autoflood train', () => {
       summaries.push(JSON.parse(await readFile(path.join(out, 'summary.json'), 'utf8')));
     }
     const [a, b] = summaries;
-    for (const key of ['dataset', 'noise', 'seed', 'backend', 'epochs', 'floodLevel', 'last', 'bestVal', 'wallSeconds']) {
+    assert.equal(a.kind, 'train');
+    assert.equal(a.controller, 'constant');
+    assert.equal(a.lastFloodLevel, 0.3);
+    for (const key of ['dataset', 'noise', 'seed', 'backend', 'epochs', 'last', 'bestVal', 'wallSeconds']) {
       assert.ok(key in a, `summary.json lacks ${key}`);
     }
     for (const key of ['epoch', 'valAcc', 'testAcc', 'testAccClean', 'testLoss']) assert.ok(key in a.last, `last lacks ${key}`);
@@ -59,11 +62,17 @@ describe('autoflood train', () => {
 
 describe('bad input exits non-zero naming the problem', () => {
   const cases: [string, string[], RegExp][] = [
-    ['negative flood level', ['train', '--flood', '-0.1', ...SMALL], /flood: must be a finite number >= 0/],
+    ['negative flood level', ['train', '--flood', '-0.1', ...SMALL], /--flood: expected a number >= 0, got "-0\.1"/],
     ['unknown dataset', ['train', '--dataset', 'imagenet', ...SMALL], /imagenet/],
     ['noise out of range', ['train', '--noise', '1.5', ...SMALL], /noise/],
     ['missing CIFAR-10 directory', ['train', '--dataset', 'cifar10', '--data-dir', '/nonexistent/cifar', ...SMALL], /\/nonexistent\/cifar/],
-    ['unknown backend', ['train', '--backend', 'tpu'], /backend/],
+    ['unknown backend', ['train', '--backend', 'tpu'], /--backend: expected one of auto, node-gpu, node, wasm, cpu, got "tpu"/],
+    ['a policy learning rate that is not a number', ['train-agent', '--lr', 'abc'], /--lr: expected a number > 0, got "abc"\n\(see autoflood train-agent --help\)/],
+    ['a fractional warm-up count', ['train-agent', '--hidden', '-1'], /--hidden: expected an integer from 0 to 4096, got "-1"/],
+    ['an empty level in a list', ['grid', '--levels', '0,,0.3'], /--levels: expected start:stop:step or numbers separated by commas, got "0,,0\.3"/],
+    ['a level grid too large to be meant', ['tune', '--levels', '0:1e9:1e-9'], /--levels: .*at most 1000/],
+    ['repeated seeds', ['grid', '--seeds', '1,1'], /--seeds: expected a count n/],
+    ['augment that is not a boolean', ['train', '--augment', 'maybe'], /--augment: expected true or false, got "maybe"/],
   ];
   for (const [name, args, pattern] of cases) {
     it(name, async () => {
@@ -72,6 +81,26 @@ describe('bad input exits non-zero naming the problem', () => {
       assert.match(r.stderr, pattern);
     });
   }
+
+  it('usage errors exit 2 and print one line and a hint, not the whole help', async () => {
+    const r = await autoflood(['grid', '--epochs', 'ten']);
+    assert.equal(r.code, 2);
+    assert.equal(r.stderr.trim().split('\n').length, 2, r.stderr);
+  });
+
+  it('refuses to resume a tune run with other options, naming them, and refuses an existing train run', async () => {
+    const out = await tmp();
+    const tune = ['tune', '--dataset', 'two-gaussians', '--method', 'none', ...SMALL, '--out', out, '--workers', '1'];
+    assert.equal((await autoflood([...tune, '--epochs', '2'])).code, 0);
+    const again = await autoflood([...tune, '--epochs', '3', '--resume']);
+    assert.equal(again.code, 1);
+    assert.match(again.stderr, /resume: .* other options \(config\.epochs differ\)/);
+    const run = path.join(await tmp(), 'run');
+    const train = ['train', '--epochs', '1', ...SMALL, '--out', run];
+    assert.equal((await autoflood(train)).code, 0);
+    assert.match((await autoflood(train)).stderr, /already holds a run; choose another --out or pass --overwrite/);
+    assert.equal((await autoflood([...train, '--overwrite'])).code, 0);
+  });
 
   it('leaves no run folder behind when the data cannot be loaded', async () => {
     const out = path.join(await tmp(), 'run');

@@ -1,23 +1,17 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import { CIFAR_TEST_FILE, CIFAR_TRAIN_FILES, fetchCifar10, readCifarBinary, writeCifarBinary } from '../src/data/cifar10.js';
 import { readIdxImages, readIdxLabels } from '../src/data/idx.js';
 import { applyLabelNoise, loadDataset, Rng } from '../src/data/index.js';
+import { tmpDir } from './helpers.js';
 
-const tmpDirs: string[] = [];
-const tmp = async () => {
-  const dir = await mkdtemp(path.join(tmpdir(), 'autoflood-data-'));
-  tmpDirs.push(dir);
-  return dir;
-};
-after(() => Promise.all(tmpDirs.map((dir) => rm(dir, { recursive: true, force: true }))));
+const tmp = () => tmpDir('data');
 const count = (y: Int32Array, c: number) => y.reduce((a, v) => a + (v === c ? 1 : 0), 0);
 const differences = (a: Int32Array, b: Int32Array) => a.reduce((n, v, i) => n + (v !== b[i] ? 1 : 0), 0);
 const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

@@ -1,21 +1,17 @@
 import assert from 'node:assert/strict';
-import { appendFile, mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { appendFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { GRID_FILE, readGridResults, runGrid } from '../src/grid/grid.js';
-import { parseLevels } from '../src/grid/levels.js';
-import { summarizeGrid } from '../src/grid/select.js';
-import type { TrialResult } from '../src/pool/trial.js';
-import { resolveTrainConfig } from '../src/train/config.js';
+import { runGrid } from '../src/search/grid.js';
+import { readRunLog, RUN_LOG_FILE } from '../src/trials/run-log.js';
+import { tinyConfig, tmpDir } from './helpers.js';
+import { parseLevels } from '../src/search/levels.js';
+import { summarizeGrid } from '../src/search/select.js';
+import type { TrialResult } from '../src/trials/trial.js';
 import type { EpochMetrics } from '../src/train/controller.js';
 
-const tmp = () => mkdtemp(path.join(tmpdir(), 'autoflood-grid-'));
-
-const base = resolveTrainConfig({
-  dataset: 'two-gaussians', noise: 0.1, trainSize: 200, valSize: 100, testSize: 400,
-  depth: 2, width: 32, epochs: 4, batchSize: 100, backend: 'wasm',
-});
+const tmp = () => tmpDir('grid');
+const base = tinyConfig();
 
 const strip = (r: TrialResult) => ({ ...r, wallSeconds: 0, history: r.history.map((m) => ({ ...m, wallSeconds: 0 })) });
 
@@ -25,7 +21,10 @@ describe('flood-level grids', () => {
     assert.equal(parseLevels('0:0.5:0.01').length, 51);
     assert.deepEqual(parseLevels('0.3, 0,0.1'), [0, 0.1, 0.3]);
     assert.throws(() => parseLevels('0:-1:0.1'), /levels: need step > 0 and stop >= start/);
-    assert.throws(() => parseLevels('0,-0.2'), /levels must be a finite number >= 0/);
+    assert.throws(() => parseLevels('0,-0.2'), /levels: flood levels must be finite numbers >= 0/);
+    assert.throws(() => parseLevels('0,,0.3'), /levels: expected start:stop:step or numbers/);
+    assert.throws(() => parseLevels(''), /levels: expected/);
+    assert.throws(() => parseLevels('0:1e9:1e-9'), /at most 1000/);
   });
 });
 
@@ -73,14 +72,14 @@ describe('runGrid', () => {
         if (++finished === 3) controller.abort();
       },
     }), /aborted/);
-    const before = await readGridResults(out);
+    const before = await readRunLog(out);
     assert.ok(before.length >= 3 && before.length < 8, `${before.length} trainings saved before the kill`);
     // A torn last line, as if the process died mid-write.
-    await appendFile(path.join(out, GRID_FILE), '{"id":"torn');
+    await appendFile(path.join(out, RUN_LOG_FILE), '{"id":"torn');
     await assert.rejects(runGrid({ base, levels, seeds, out, workers: 2 }), /--resume/);
     const { summary, results } = await runGrid({ base, levels, seeds, out, workers: 2, resume: true });
     assert.equal(summary.trialsRunNow, 8 - before.length);
-    const saved = await readGridResults(out);
+    const saved = await readRunLog(out);
     assert.equal(saved.length, 8, 'every training saved exactly once');
     assert.equal(new Set(saved.map((r) => r.id)).size, 8);
     for (const r of before) assert.deepEqual(results.find((x) => x.id === r.id), r, 'finished trainings reused as saved');
@@ -98,6 +97,6 @@ describe('runGrid', () => {
   it('refuses to resume with other options', async () => {
     const out = await tmp();
     await runGrid({ base, levels: [0], seeds: [0], out, workers: 1 });
-    await assert.rejects(runGrid({ base: { ...base, epochs: 5 }, levels: [0], seeds: [0], out, workers: 1, resume: true }), /differ from the grid saved/);
+    await assert.rejects(runGrid({ base: { ...base, epochs: 5 }, levels: [0], seeds: [0], out, workers: 1, resume: true }), /resume: .* other options \(base\.epochs differ\)/);
   });
 });

@@ -1,37 +1,30 @@
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import type { AgentFile } from '../agents/agent.js';
-import { methodOutcomes, pairedDifference, type Method } from '../agents/compare.js';
-import type { EvaluateSummary } from '../agents/evaluate.js';
+import { methodOutcomes, type Method } from '../src/search/compare.js';
+import { pairedDifference } from '../src/util/stats.js';
+import { RUN_FORMAT_VERSION, type RunKind } from '../src/util/files.js';
+import { RUN_LOG_FILE } from '../src/trials/run-log.js';
+import type { EvaluateSummary } from '../src/search/evaluate.js';
 import type { LearningPoint } from '../agents/train-agent.js';
-import { summarizeOutcomes, type TuneSummary } from '../agents/tune.js';
-import { GRID_FILE } from '../src/grid/grid.js';
-import { READINGS } from '../src/grid/select.js';
-import type { TrialResult } from '../src/pool/trial.js';
-import {
-  renderReport, reportKind, writeAgentTrainingReport, writeEvaluateReport, writeSyntheticReport, writeTuneReport,
-} from '../src/report/index.js';
+import { summarizeOutcomes, type TuneSummary } from '../src/search/tune.js';
+import { summarizeGridRuns } from '../src/search/grid.js';
+import { READINGS } from '../src/search/select.js';
+import type { TrialResult } from '../src/trials/trial.js';
+import { renderReport, writeRunReport } from '../src/report/index.js';
 import { SYNTHETIC_BUDGETS, syntheticRows, type SyntheticSummary } from '../src/reproduce/synthetic.js';
 import { DEFAULT_TRAIN_CONFIG, type TrainConfig } from '../src/train/config.js';
 import type { EpochMetrics } from '../src/train/controller.js';
 import type { Readout } from '../src/train/trainer.js';
+import { tmpDir } from './helpers.js';
 
 const EPOCHS = 8;
 const LEVELS = [0, 0.2, 0.4];
 const SEEDS = [0, 1];
 
-const dirs: string[] = [];
-async function tmp(): Promise<string> {
-  const dir = await mkdtemp(path.join(tmpdir(), 'autoflood-report-more-'));
-  dirs.push(dir);
-  return dir;
-}
-after(async () => {
-  await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));
-});
+const tmp = () => tmpDir('report-more');
 
 const svgCount = async (html: string) => ((await readFile(html, 'utf8')).match(/<svg/g) ?? []).length;
 const jsonl = (rows: unknown[]) => rows.map((r) => `${JSON.stringify(r)}\n`).join('');
@@ -96,8 +89,8 @@ test('writeSyntheticReport: Table 1 (noisy and clean), paper comparison, backwar
     ...SEEDS.flatMap((seed) => gridRuns('two-gaussians', 0.01, seed, 0.08)),
     ...SEEDS.flatMap((seed) => gridRuns('spiral', 0.1, seed, 0.1)),
     // The backward variant at the chosen b = 0.2: seed 0 got its training loss below 1e-4, seed 1 never did.
-    run({ config: { seed: 0, flood: 0.2, floodAfterLoss: 1e-4 }, tag: 'backward', levels: [0, 0, 0, 0, 0.2, 0.2, 0.2, 0.2], lowLoss: true, last: [0.84, 0.82], bestVal: [0.85, 0.83] }),
-    run({ config: { seed: 1, flood: 0.2, floodAfterLoss: 1e-4 }, tag: 'backward', levels: Array(EPOCHS).fill(0), last: [0.83, 0.81], bestVal: [0.84, 0.82] }),
+    run({ config: { seed: 0, flood: 0.2 }, tag: 'backward', controller: 'backward', levels: [0, 0, 0, 0, 0.2, 0.2, 0.2, 0.2], lowLoss: true, last: [0.84, 0.82], bestVal: [0.85, 0.83] }),
+    run({ config: { seed: 1, flood: 0.2 }, tag: 'backward', controller: 'backward', levels: Array(EPOCHS).fill(0), last: [0.83, 0.81], bestVal: [0.84, 0.82] }),
   ];
   const summary: SyntheticSummary = {
     budget: 'quick',
@@ -109,10 +102,8 @@ test('writeSyntheticReport: Table 1 (noisy and clean), paper comparison, backwar
     wallSeconds: 1234,
     trainingsRunNow: 5,
   };
-  await writeFile(path.join(dir, 'summary.json'), JSON.stringify(summary));
-  await writeFile(path.join(dir, GRID_FILE), jsonl(results));
   const warnings: string[] = [];
-  const files = await writeSyntheticReport(dir, { onWarning: (m) => warnings.push(m) });
+  const files = await writeRunReport(dir, { kind: 'reproduce-synthetic', summary, results }, { onWarning: (m) => warnings.push(m) });
   assert.deepEqual(warnings, []);
   const md = await readFile(files.markdown, 'utf8');
 
@@ -168,10 +159,8 @@ test('writeTuneReport: methods table, b trajectories, accuracy per method and lo
   const summary: TuneSummary = {
     dataset: 'two-gaussians', noise: 0.1, seeds: SEEDS, levels: LEVELS, methods: summarizeOutcomes(outcomes, METHODS), outcomes,
   };
-  await writeFile(path.join(dir, 'summary.json'), JSON.stringify(summary));
-  await writeFile(path.join(dir, GRID_FILE), jsonl(perSeed.flat()));
   const warnings: string[] = [];
-  const files = await writeTuneReport(dir, { onWarning: (m) => warnings.push(m) });
+  const files = await writeRunReport(dir, { kind: 'tune', summary, results: perSeed.flat() }, { onWarning: (m) => warnings.push(m) });
   assert.deepEqual(warnings, []);
   const md = await readFile(files.markdown, 'utf8');
 
@@ -233,11 +222,9 @@ function evaluateFolder(): { summary: EvaluateSummary; results: TrialResult[] } 
 
 test('writeEvaluateReport: instances, methods, paired differences with 95% intervals, compute and charts', async () => {
   const dir = await tmp();
-  const { summary, results } = evaluateFolder();
-  await writeFile(path.join(dir, 'summary.json'), JSON.stringify(summary));
-  await writeFile(path.join(dir, GRID_FILE), jsonl(results));
+  const { summary } = evaluateFolder();
   const warnings: string[] = [];
-  const files = await writeEvaluateReport(dir, { onWarning: (m) => warnings.push(m) });
+  const files = await writeRunReport(dir, { kind: 'evaluate-agent', summary }, { onWarning: (m) => warnings.push(m) });
   assert.deepEqual(warnings, []);
   const md = await readFile(files.markdown, 'utf8');
 
@@ -279,10 +266,8 @@ function agentFolderFiles(): { agent: AgentFile; curve: LearningPoint[] } {
 test('writeAgentTrainingReport: settings table, learning summary and two charts', async () => {
   const dir = await tmp();
   const { agent, curve } = agentFolderFiles();
-  await writeFile(path.join(dir, 'agent.json'), JSON.stringify(agent));
-  await writeFile(path.join(dir, 'learning.jsonl'), jsonl(curve));
   const warnings: string[] = [];
-  const files = await writeAgentTrainingReport(dir, { onWarning: (m) => warnings.push(m) });
+  const files = await writeRunReport(dir, { kind: 'train-agent', agent, curve }, { onWarning: (m) => warnings.push(m) });
   assert.deepEqual(warnings, []);
   const md = await readFile(files.markdown, 'utf8');
 
@@ -302,7 +287,7 @@ test('writeAgentTrainingReport: settings table, learning summary and two charts'
   assert.equal(await svgCount(files.html), 2);
 });
 
-test('renderReport dispatches on what the folder holds', async () => {
+test('renderReport dispatches on the kind in summary.json and refuses folders it cannot read', async () => {
   const root = await tmp();
   const folder = async (name: string, contents: Record<string, string>) => {
     const dir = path.join(root, name);
@@ -310,9 +295,11 @@ test('renderReport dispatches on what the folder holds', async () => {
     for (const [file, text] of Object.entries(contents)) await writeFile(path.join(dir, file), text);
     return dir;
   };
+  const summaryOf = (kind: RunKind, body: object) => JSON.stringify({ kind, formatVersion: RUN_FORMAT_VERSION, ...body });
   const { agent, curve } = agentFolderFiles();
   const evaluate = evaluateFolder();
-  const tuneOutcomes = methodOutcomes(methodRunsOf({}, 0, [0.84, 0.82], [0.83, 0.8]), ['grid', 'heuristic']);
+  const tuneRuns = methodRunsOf({ dataset: 'spiral', noise: 0.05 }, 0, [0.84, 0.82], [0.83, 0.8]);
+  const tuneOutcomes = methodOutcomes(tuneRuns, ['grid', 'heuristic']);
   const tune: TuneSummary = {
     dataset: 'spiral', noise: 0.05, seeds: [0], levels: LEVELS, methods: summarizeOutcomes(tuneOutcomes, ['grid', 'heuristic']), outcomes: tuneOutcomes,
   };
@@ -321,12 +308,13 @@ test('renderReport dispatches on what the folder holds', async () => {
     budget: 'quick', settings: { ...SYNTHETIC_BUDGETS.quick, epochs: EPOCHS, levels: '0:0.4:0.2', seeds: 2 }, rows: syntheticRows(syntheticResults),
     trainings: 6, epochsTrained: 48, trialSeconds: 24, wallSeconds: 20, trainingsRunNow: 6,
   };
+  const grid = gridRuns('two-gaussians', 0.05, 0);
   const dirs = {
-    agent: await folder('agent', { 'agent.json': JSON.stringify(agent), 'learning.jsonl': jsonl(curve) }),
-    evaluate: await folder('evaluate', { 'summary.json': JSON.stringify(evaluate.summary), [GRID_FILE]: jsonl(evaluate.results) }),
-    tune: await folder('tune', { 'summary.json': JSON.stringify(tune), [GRID_FILE]: jsonl(methodRunsOf({ dataset: 'spiral', noise: 0.05 }, 0, [0.84, 0.82], [0.83, 0.8])) }),
-    synthetic: await folder('synthetic', { 'summary.json': JSON.stringify(synthetic), [GRID_FILE]: jsonl(syntheticResults) }),
-    grid: await folder('grid', { [GRID_FILE]: jsonl(gridRuns('two-gaussians', 0.05, 0)) }),
+    agent: await folder('agent', { 'summary.json': summaryOf('train-agent', {}), 'agent.json': JSON.stringify(agent), 'learning.jsonl': jsonl(curve) }),
+    evaluate: await folder('evaluate', { 'summary.json': summaryOf('evaluate-agent', evaluate.summary), [RUN_LOG_FILE]: jsonl(evaluate.results) }),
+    tune: await folder('tune', { 'summary.json': summaryOf('tune', tune), [RUN_LOG_FILE]: jsonl(tuneRuns) }),
+    synthetic: await folder('synthetic', { 'summary.json': summaryOf('reproduce-synthetic', synthetic), [RUN_LOG_FILE]: jsonl(syntheticResults) }),
+    grid: await folder('grid', { 'summary.json': summaryOf('grid', summarizeGridRuns(grid, LEVELS, [0], 3)), [RUN_LOG_FILE]: jsonl(grid) }),
   };
   const titles: Record<keyof typeof dirs, RegExp> = {
     agent: /^# Flood-level agent training/,
@@ -342,13 +330,9 @@ test('renderReport dispatches on what the folder holds', async () => {
     assert.ok(files.length >= 4, `${kind}: ${files.length} files`);
     assert.match(await readFile(files[0], 'utf8'), titles[kind], kind);
   }
-  assert.equal(await reportKind(dirs.agent), 'agent-training');
-  assert.equal(await reportKind(dirs.synthetic), 'reproduce-synthetic');
-  assert.equal(
-    await reportKind(await folder('benchmark', { 'summary.json': JSON.stringify({ kind: 'benchmark', budget: 'quick', rows: [] }) })),
-    'reproduce-benchmark',
-  );
-  await assert.rejects(renderReport(await folder('empty', {})), /not a run folder autoflood can report on/);
-  await assert.rejects(renderReport(await folder('other', { 'summary.json': '{"hello": 1}' })), /not a run folder autoflood can report on/);
+  // A folder of the previous layout (summary without kind, trials in grid.jsonl) is refused with what to do.
+  const old = await folder('old', { 'summary.json': JSON.stringify(synthetic), 'grid.jsonl': jsonl(syntheticResults) });
+  await assert.rejects(renderReport(old), /another version of autoflood \(run-folder format 1, this one reads 2\); run the command that made it again/);
+  await assert.rejects(renderReport(await folder('empty', {})), /no summary\.json; the command that writes it has not finished there \(run it again with --resume/);
   await assert.rejects(renderReport(path.join(root, 'missing')), /no such folder/);
 });

@@ -1,18 +1,21 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { after, test } from 'node:test';
-import { GRID_FILE, summarizeGridRuns } from '../src/grid/grid.js';
-import type { TrialResult } from '../src/pool/trial.js';
+import { test } from 'node:test';
+import { summarizeGridRuns } from '../src/search/grid.js';
+import { renderReport } from '../src/report/index.js';
+import { RUN_LOG_FILE } from '../src/trials/run-log.js';
+import { writeSummary } from '../src/util/files.js';
+import type { TrialResult } from '../src/trials/trial.js';
 import { floodLevelTrajectory, learningCurve } from '../src/report/charts.js';
 import { writeReport } from '../src/report/document.js';
-import { gridReport, writeGridReport } from '../src/report/grid-report.js';
+import { gridReport } from '../src/report/grid-report.js';
 import { renderSvg } from '../src/report/render.js';
 import { DEFAULT_TRAIN_CONFIG } from '../src/train/config.js';
 import type { EpochMetrics } from '../src/train/controller.js';
 import type { Readout } from '../src/train/trainer.js';
+import { tmpDir } from './helpers.js';
 
 const SEEDS = [0, 1];
 const LEVELS = [0, 0.1, 0.2];
@@ -67,15 +70,7 @@ const grid = SEEDS.flatMap((seed) => LEVELS.map((b) => trial(b, seed)));
 const backward = { ...trial(0.2, 0, 'backward'), controller: { kind: 'constant' }, id: 'backward-0' };
 const results = [...grid, backward];
 
-const dirs: string[] = [];
-async function tmp(): Promise<string> {
-  const dir = await mkdtemp(path.join(tmpdir(), 'autoflood-report-'));
-  dirs.push(dir);
-  return dir;
-}
-after(async () => {
-  await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));
-});
+const tmp = () => tmpDir('report');
 
 test('renderSvg renders a trivial spec to an SVG string', async () => {
   const svg = await renderSvg({ data: { values: [{ x: 1, y: 2 }, { x: 2, y: 3 }] }, mark: 'line', encoding: { x: { field: 'x', type: 'quantitative' }, y: { field: 'y', type: 'quantitative' } } });
@@ -121,14 +116,16 @@ test('gridReport + writeReport write the selection, per-level table and charts',
   assert.equal(new Set(ids).size, ids.length);
 });
 
-test('writeGridReport works from grid.jsonl alone, rebuilding the summary', async () => {
+test('renderReport re-renders a grid folder from its run log and summary alone', async () => {
   const dir = await tmp();
-  await writeFile(path.join(dir, GRID_FILE), results.map((r) => `${JSON.stringify(r)}\n`).join(''));
-  const files = await writeGridReport(dir);
-  const md = await readFile(files.markdown, 'utf8');
+  await writeFile(path.join(dir, RUN_LOG_FILE), results.map((r) => `${JSON.stringify(r)}\n`).join(''));
+  await writeSummary(dir, 'grid', summarizeGridRuns(results, LEVELS, SEEDS, results.length));
+  const [markdown, html, ...charts] = await renderReport(dir);
+  const md = await readFile(markdown, 'utf8');
   assert.match(md, /\| 0\.100 ± 0\.000 \| 83\.00 ± 1\.41% \|/);
-  assert.equal(files.charts.length, 3);
-  for (const chart of files.charts) assert.ok((await readFile(chart, 'utf8')).startsWith('<svg'));
+  assert.ok(html.endsWith('report.html'));
+  assert.equal(charts.length, 3);
+  for (const chart of charts) assert.ok((await readFile(chart, 'utf8')).startsWith('<svg'));
 });
 
 test('HTML escapes text and the other chart builders render', async () => {

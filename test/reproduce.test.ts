@@ -1,9 +1,7 @@
 import assert from 'node:assert/strict';
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { describe, it } from 'node:test';
 import { BACKWARD_THRESHOLD, reproduceSynthetic, type SyntheticBudget } from '../src/reproduce/synthetic.js';
+import { tmpDir } from './helpers.js';
 
 const tiny: SyntheticBudget = {
   epochs: 5, levels: '0:0.2:0.1', seeds: 2, depth: 2, width: 16, trainSize: 100, valSize: 50, testSize: 200, testEvery: 2,
@@ -12,7 +10,7 @@ const tiny: SyntheticBudget = {
 
 describe('reproduce synthetic', () => {
   it('runs the grid and the backward variant at each seed\'s chosen b, and builds both readings\' rows', async () => {
-    const out = await mkdtemp(path.join(tmpdir(), 'autoflood-reproduce-'));
+    const out = await tmpDir('reproduce');
     const { summary, results } = await reproduceSynthetic({
       budget: 'quick', settings: tiny, out, workers: 2, backend: 'wasm', datasets: ['two-gaussians', 'spiral'], noises: [0.1],
     });
@@ -21,7 +19,7 @@ describe('reproduce synthetic', () => {
     const backward = results.filter((r) => r.tag === 'backward');
     assert.equal(backward.length, 4);
     for (const r of backward) {
-      assert.equal(r.config.floodAfterLoss, BACKWARD_THRESHOLD);
+      assert.deepEqual(r.controller, { kind: 'backward', afterLoss: BACKWARD_THRESHOLD });
       const grid = results.filter((g) => g.tag === 'grid' && g.config.dataset === r.config.dataset && g.config.seed === r.config.seed);
       const bestVal = Math.max(...grid.map((g) => g.last.valAcc));
       const chosen = grid.filter((g) => g.last.valAcc === bestVal).map((g) => g.config.flood).sort()[0];

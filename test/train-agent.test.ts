@@ -1,20 +1,20 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { trainAgent, type TrainAgentOptions } from '../agents/train-agent.js';
 import type { TaskDistribution } from '../agents/tasks.js';
 import { resolveTrainConfig } from '../src/train/config.js';
+import { tmpDir } from './helpers.js';
 
-const tmp = () => mkdtemp(path.join(tmpdir(), 'autoflood-train-agent-'));
+const tmp = () => tmpDir('train-agent');
 
 /** Tiny synthetic tasks so an episode takes a fraction of a second. */
 const tiny: TaskDistribution = {
   name: 'tiny', description: 'tiny two-gaussians tasks for tests', levels: [0, 0.1, 0.3],
   sample: (seed, index) => resolveTrainConfig({
     dataset: 'two-gaussians', noise: index % 2 === 0 ? 0 : 0.2, seed: seed * 1000 + index,
-    trainSize: 100, valSize: 100, testSize: 100, depth: 1, width: 16, epochs: 6, batchSize: 50, backend: 'wasm',
+    trainSize: 100, valSize: 100, testSize: 100, depth: 1, width: 16, epochs: 6, batchSize: 50,
   }),
 };
 

@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../src/backend/index.js';
 import { loadDataset } from '../src/data/index.js';
 import { resolveTrainConfig, type TrainConfig } from '../src/train/config.js';
-import type { EpochMetrics, FloodController } from '../src/train/controller.js';
+import { backwardFlood, type EpochMetrics, type FloodController } from '../src/train/controller.js';
 import { Trainer } from '../src/train/trainer.js';
 import { datasetOptionsOf, train } from '../src/train/train.js';
 import { writeCifarBinary } from '../src/data/cifar10.js';
@@ -13,6 +13,7 @@ import { countParams } from '../src/models/index.js';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { tinyConfig } from './helpers.js';
 
 before(async () => {
   await initBackend('wasm');
@@ -20,10 +21,7 @@ before(async () => {
 
 /** A small but real setting: Two Gaussians with 10% noise, a 2x64 MLP. */
 function smallConfig(overrides: Partial<TrainConfig> = {}): TrainConfig {
-  return resolveTrainConfig({
-    dataset: 'two-gaussians', noise: 0.1, seed: 3, trainSize: 400, valSize: 100, testSize: 1000,
-    depth: 2, width: 64, batchSize: 100, epochs: 6, lr: 3e-3, backend: 'wasm', ...overrides,
-  });
+  return tinyConfig({ seed: 3, trainSize: 400, testSize: 1000, width: 64, epochs: 6, lr: 3e-3, ...overrides });
 }
 
 describe('Trainer', () => {
@@ -85,7 +83,8 @@ describe('Trainer', () => {
   });
 
   it('backward variant: no flooding until the training loss first falls below the threshold', async () => {
-    const result = await train(smallConfig({ noise: 0, epochs: 12, flood: 0.05, floodAfterLoss: 0.2 }));
+    const result = await train(smallConfig({ noise: 0, epochs: 12 }), { controller: backwardFlood(0.05, 0.2) });
+    assert.equal(result.controller, 'backward');
     const first = result.history.findIndex((m) => m.trainLoss < 0.2);
     assert.ok(first >= 0, 'the training loss should get below 0.2 in 12 epochs');
     result.history.slice(0, first + 1).forEach((m) => assert.equal(m.floodLevel, 0, `epoch ${m.epoch}`));
@@ -109,7 +108,7 @@ describe('Trainer', () => {
     for (const f of ['data_batch_1', 'data_batch_2', 'data_batch_3', 'data_batch_4', 'data_batch_5', 'test_batch']) {
       await writeCifarBinary(path.join(dir, `${f}.bin`), Array.from({ length: 4 }, () => rng.int(10)), Uint8Array.from({ length: 4 * 3072 }, () => rng.int(256)));
     }
-    const config = resolveTrainConfig({ dataset: 'cifar10', dataDir: dir, epochs: 1, batchSize: 8, flood: 0.05, backend: 'wasm' });
+    const config = resolveTrainConfig({ dataset: 'cifar10', dataDir: dir, epochs: 1, batchSize: 8, flood: 0.05 });
     assert.equal(config.optimizer, 'sgd');
     assert.equal(config.augment, true);
     const trainer = new Trainer(config, await loadDataset(datasetOptionsOf(config)));

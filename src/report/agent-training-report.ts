@@ -4,18 +4,11 @@
  * validation accuracy, chosen b and policy entropy per update), built from agent.json and
  * learning.jsonl alone.
  */
-import { existsSync } from 'node:fs';
-import path from 'node:path';
 import type { AgentFile } from '../../agents/agent.js';
-import type { LearningPoint } from '../../agents/train-agent.js';
-import { readJson, readJsonl } from '../runs.js';
+import { AGENT_FILE, LEARNING_FILE, type LearningPoint } from '../../agents/train-agent.js';
 import { formatLevel, learningCurve, policyCurves } from './charts.js';
-import { writeReport, type Chart, type Report, type ReportFiles, type Section, type Table } from './document.js';
+import type { Chart, Report, Section, Table } from './document.js';
 import { count, duration, percent, signed } from './format.js';
-import type { RenderOptions } from './render.js';
-
-export const AGENT_FILE = 'agent.json';
-export const LEARNING_FILE = 'learning.jsonl';
 
 /** Updates averaged for the "first" and "last" figures of the summary. */
 const SUMMARY_WINDOW = 10;
@@ -114,17 +107,4 @@ export function agentTrainingReport(agent: AgentFile | undefined, curve: Learnin
         'fixed points after a warm-up without flooding.',
     sections,
   };
-}
-
-/**
- * Writes report.md, report.html and charts/ into an `autoflood train-agent` folder from
- * learning.jsonl and agent.json (an unfinished training, without agent.json, gets its curve so far).
- */
-export async function writeAgentTrainingReport(dir: string, options: RenderOptions = {}): Promise<ReportFiles> {
-  const curveFile = path.join(dir, LEARNING_FILE);
-  const agentFile = path.join(dir, AGENT_FILE);
-  if (!existsSync(curveFile) && !existsSync(agentFile)) throw new Error(`${dir}: no ${LEARNING_FILE} or ${AGENT_FILE}: not an agent training folder`);
-  const curve = (await readJsonl<LearningPoint>(curveFile)).sort((a, b) => a.update - b.update);
-  const agent = existsSync(agentFile) ? await readJson<AgentFile>(agentFile) : undefined;
-  return writeReport(dir, agentTrainingReport(agent, curve), options);
 }

@@ -2,18 +2,16 @@
  * The report of `autoflood reproduce benchmark`: the protocol's table (with and without weight
  * decay, both readings), then the grid report of each weight-decay setting.
  */
-import path from 'node:path';
-import { readGridResults, summarizeGridRuns } from '../grid/grid.js';
-import { parseLevels } from '../grid/levels.js';
 import type { BenchmarkSummary } from '../reproduce/benchmark.js';
-import { readJson } from '../runs.js';
-import { writeReport, type Report, type ReportFiles, type Section } from './document.js';
+import { summarizeGridRuns } from '../search/grid.js';
+import { parseLevels } from '../search/levels.js';
+import type { TrialResult } from '../trials/trial.js';
+import type { Report, Section } from './document.js';
 import { duration, level, pct, READING_SHORT } from './format.js';
 import { gridReport } from './grid-report.js';
 
-export async function writeBenchmarkReport(dir: string): Promise<ReportFiles> {
-  const summary = await readJson<BenchmarkSummary>(path.join(dir, 'summary.json'));
-  const results = await readGridResults(dir);
+/** Builds the report of a benchmark reproduction from its summary and its trainings. */
+export function benchmarkReport(summary: BenchmarkSummary, results: TrialResult[]): Report {
   const { settings } = summary;
   const intro = [
     `${summary.dataset}, budget "${summary.budget}": ${settings.epochs} epochs, flood levels ${settings.levels}, ` +
@@ -39,6 +37,5 @@ export async function writeBenchmarkReport(dir: string): Promise<ReportFiles> {
     const grid = gridReport(mine, summarizeGridRuns(mine, levels, seeds, 0));
     return grid.sections.map((s) => ({ ...s, heading: `Weight decay ${wd}: ${s.heading}` }));
   });
-  const report: Report = { title: `Benchmark protocol: ${summary.dataset}`, intro, sections: [table, ...perDecay] };
-  return writeReport(dir, report);
+  return { title: `Benchmark protocol: ${summary.dataset}`, intro, sections: [table, ...perDecay] };
 }

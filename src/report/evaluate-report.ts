@@ -3,15 +3,12 @@
  * no flooding on held-out task instances; the methods' accuracy and compute, paired differences
  * with 95% intervals, and charts per instance, built from summary.json alone.
  */
-import path from 'node:path';
-import type { EvaluateSummary } from '../../agents/evaluate.js';
-import { READINGS } from '../grid/select.js';
-import { readJson } from '../runs.js';
+import type { EvaluateSummary } from '../search/evaluate.js';
+import { READINGS } from '../search/select.js';
 import { formatLevel, instanceAccuracy } from './charts.js';
-import { writeReport, type Chart, type Report, type ReportFiles, type Section, type Table } from './document.js';
+import type { Chart, Report, Section, Table } from './document.js';
 import { count, datasetName, noiseRate, pairedPoints, READING_LABEL, READING_SHORT } from './format.js';
 import { METHOD_LABEL, methodAccuracyChart, methodsNote, methodsTable, trajectoryChart } from './methods.js';
-import type { RenderOptions } from './render.js';
 
 /** Task instances with a b trajectory chart each. */
 const TRAJECTORY_INSTANCES = 3;
@@ -106,13 +103,4 @@ export function evaluateReport(summary: EvaluateSummary): Report {
     charts.length > 0 ? { heading: 'Charts', charts } : { heading: 'Charts', markdown: 'No charts: summary.json holds no outcomes.' },
   ];
   return { title: `Agent evaluation on held-out tasks: ${summary.tasks}`, intro, sections };
-}
-
-/** Writes report.md, report.html and charts/ into an `autoflood evaluate-agent` folder from its summary.json. */
-export async function writeEvaluateReport(dir: string, options: RenderOptions = {}): Promise<ReportFiles> {
-  const summary = await readJson<EvaluateSummary>(path.join(dir, 'summary.json'));
-  if (!Array.isArray(summary.comparisons) || !Array.isArray(summary.instances)) {
-    throw new Error(`${dir}: summary.json is not the summary of \`autoflood evaluate-agent\``);
-  }
-  return writeReport(dir, evaluateReport(summary), options);
 }

@@ -3,16 +3,13 @@
  * selection under both readings against no flooding, every level's accuracies, and charts
  * (loss curves, test accuracy against b, flooded mini-batches), built from the saved files alone.
  */
-import { existsSync } from 'node:fs';
-import path from 'node:path';
-import { GRID_FILE, readGridResults, summarizeGridRuns, type GridSummary } from '../grid/grid.js';
-import { READINGS, stat } from '../grid/select.js';
-import type { TrialResult } from '../pool/trial.js';
-import { readJson } from '../runs.js';
+import type { GridSummary } from '../search/grid.js';
+import { READINGS } from '../search/select.js';
+import type { TrialResult } from '../trials/trial.js';
+import { stat } from '../util/stats.js';
 import { accuracyVsLevel, floodedFraction, formatLevel, lossCurves, type FloodedRunSeries } from './charts.js';
-import { writeReport, type Chart, type Report, type ReportFiles, type Section, type Table } from './document.js';
+import type { Chart, Report, Section, Table } from './document.js';
 import { count, duration, level, noiseRate, pct, READING_LABEL, READING_SHORT, sortedUnique } from './format.js';
-import type { RenderOptions } from './render.js';
 
 function selectionTable(summary: GridSummary): Table {
   const rows: (string | number)[][] = [];
@@ -119,7 +116,7 @@ function chartsSection(grid: TrialResult[], summary: GridSummary): Section {
 }
 
 /**
- * Builds the report of a grid search from its trials (as in grid.jsonl) and summary.
+ * Builds the report of a grid search from its trials (as in the run log) and summary.
  * Trials tagged other than 'grid' (e.g. the backward variant) get a table of their own.
  */
 export function gridReport(results: TrialResult[], summary: GridSummary): Report {
@@ -154,30 +151,4 @@ export function gridReport(results: TrialResult[], summary: GridSummary): Report
     intro,
     sections,
   };
-}
-
-/**
- * Writes report.md, report.html and charts/ into a grid folder from its saved files: grid.jsonl,
- * and summary.json when it is present and covers every saved trial; otherwise the summary is
- * rebuilt from grid.jsonl (levels and seeds from grid-config.json when present).
- */
-export async function writeGridReport(dir: string, options: RenderOptions = {}): Promise<ReportFiles> {
-  const results = await readGridResults(dir);
-  if (results.length === 0) throw new Error(`${dir}: no finished trials in ${GRID_FILE}`);
-  const settings = new Set(results.map((r) => `${r.config.dataset} at noise ${r.config.noise}`));
-  if (settings.size > 1) {
-    throw new Error(`${dir}: ${GRID_FILE} holds ${settings.size} settings (${[...settings].join(', ')}); a grid report covers one`);
-  }
-  const summaryFile = path.join(dir, 'summary.json');
-  const saved = existsSync(summaryFile) ? await readJson<GridSummary>(summaryFile) : undefined;
-  let summary = saved;
-  if (summary?.selection === undefined || summary.trials !== results.length) {
-    const configFile = path.join(dir, 'grid-config.json');
-    const grid = results.filter((r) => r.tag === 'grid');
-    const plan = existsSync(configFile)
-      ? await readJson<{ levels: number[]; seeds: number[] }>(configFile)
-      : { levels: sortedUnique(grid.map((r) => r.config.flood)), seeds: sortedUnique(grid.map((r) => r.config.seed)) };
-    summary = summarizeGridRuns(results, plan.levels, plan.seeds, saved?.trialsRunNow ?? 0);
-  }
-  return writeReport(dir, gridReport(results, summary), options);
 }

@@ -1,15 +1,28 @@
-/** Reports: chart specs, SVG rendering, the Markdown/HTML report writer and the report of each command's folder. */
-import { existsSync } from 'node:fs';
+/**
+ * Reports: chart specs, SVG rendering, the Markdown/HTML writer, and the report of each kind of
+ * run folder. A command writes its report from the results in hand (`writeRunReport`);
+ * `autoflood report <dir>` reads the same inputs back from the folder, dispatching on the kind
+ * its summary.json names (`renderReport`).
+ */
 import path from 'node:path';
-import { GRID_FILE } from '../grid/grid.js';
-import { readJson } from '../runs.js';
-import { AGENT_FILE, LEARNING_FILE, writeAgentTrainingReport } from './agent-training-report.js';
-import { writeBenchmarkReport } from './benchmark-report.js';
-import type { ReportFiles } from './document.js';
-import { writeEvaluateReport } from './evaluate-report.js';
-import { writeGridReport } from './grid-report.js';
-import { writeSyntheticReport } from './synthetic-report.js';
-import { writeTuneReport } from './tune-report.js';
+import type { AgentFile } from '../../agents/agent.js';
+import { AGENT_FILE, LEARNING_FILE, type LearningPoint } from '../../agents/train-agent.js';
+import type { BenchmarkSummary } from '../reproduce/benchmark.js';
+import type { SyntheticSummary } from '../reproduce/synthetic.js';
+import type { EvaluateSummary } from '../search/evaluate.js';
+import type { GridSummary } from '../search/grid.js';
+import type { TuneSummary } from '../search/tune.js';
+import { readRunLog } from '../trials/run-log.js';
+import type { TrialResult } from '../trials/trial.js';
+import { readJson, readJsonl, readRunHeader, SUMMARY_FILE } from '../util/files.js';
+import { agentTrainingReport } from './agent-training-report.js';
+import { benchmarkReport } from './benchmark-report.js';
+import { writeReport, type Report, type ReportFiles } from './document.js';
+import { evaluateReport } from './evaluate-report.js';
+import { gridReport } from './grid-report.js';
+import type { RenderOptions } from './render.js';
+import { syntheticReport } from './synthetic-report.js';
+import { tuneReport } from './tune-report.js';
 
 export {
   accuracyVsLevel, floodedFraction, floodLevelTrajectory, formatLevel, instanceAccuracy, learningCurve, lossCurves, methodAccuracy,
@@ -17,57 +30,63 @@ export {
   type MethodAccuracyPoint, type PolicyPoint, type RewardPoint, type RunSeries,
 } from './charts.js';
 export { CHARTS_DIR, writeReport, type Chart, type Report, type ReportFiles, type Section, type Table } from './document.js';
-export { agentTrainingReport, writeAgentTrainingReport } from './agent-training-report.js';
-export { writeBenchmarkReport } from './benchmark-report.js';
-export { evaluateReport, writeEvaluateReport } from './evaluate-report.js';
-export { gridReport, writeGridReport } from './grid-report.js';
+export { agentTrainingReport } from './agent-training-report.js';
+export { benchmarkReport } from './benchmark-report.js';
+export { evaluateReport } from './evaluate-report.js';
+export { gridReport } from './grid-report.js';
 export { renderSvg, type RenderOptions } from './render.js';
-export { syntheticReport, writeSyntheticReport } from './synthetic-report.js';
-export { tuneReport, writeTuneReport } from './tune-report.js';
+export { syntheticReport } from './synthetic-report.js';
+export { tuneReport } from './tune-report.js';
 
-/** The kinds of run folder `renderReport` recognises. */
-export type ReportKind = 'agent-training' | 'evaluate' | 'tune' | 'reproduce-synthetic' | 'reproduce-benchmark' | 'grid';
+/** What a report is built from, by the kind of run. */
+export type RunOutput =
+  | { kind: 'grid'; summary: GridSummary; results: TrialResult[] }
+  | { kind: 'tune'; summary: TuneSummary; results: TrialResult[] }
+  | { kind: 'evaluate-agent'; summary: EvaluateSummary }
+  | { kind: 'reproduce-synthetic'; summary: SyntheticSummary; results: TrialResult[] }
+  | { kind: 'reproduce-benchmark'; summary: BenchmarkSummary; results: TrialResult[] }
+  | { kind: 'train-agent'; agent?: AgentFile; curve: LearningPoint[] };
 
-const WRITERS: Record<ReportKind, (dir: string) => Promise<ReportFiles>> = {
-  'agent-training': writeAgentTrainingReport,
-  evaluate: writeEvaluateReport,
-  tune: writeTuneReport,
-  'reproduce-synthetic': writeSyntheticReport,
-  'reproduce-benchmark': writeBenchmarkReport,
-  grid: writeGridReport,
-};
-
-const has = (value: unknown, key: string): boolean => typeof value === 'object' && value !== null && key in value;
-
-/**
- * What a run folder holds, from its files: `train-agent` (agent.json and learning.jsonl),
- * `evaluate-agent` (summary.json with comparisons), `tune` (summary.json with outcomes and
- * methods), `reproduce benchmark` / `reproduce synthetic` (summary.json with rows and budget),
- * otherwise a grid (grid.jsonl). Throws when the folder is none of these.
- */
-export async function reportKind(dir: string): Promise<ReportKind> {
-  if (!existsSync(dir)) throw new Error(`${dir}: no such folder`);
-  if (existsSync(path.join(dir, AGENT_FILE)) && existsSync(path.join(dir, LEARNING_FILE))) return 'agent-training';
-  const summaryFile = path.join(dir, 'summary.json');
-  const summary = existsSync(summaryFile) ? await readJson<unknown>(summaryFile) : undefined;
-  if (has(summary, 'comparisons')) return 'evaluate';
-  if (has(summary, 'outcomes') && has(summary, 'methods')) return 'tune';
-  if (has(summary, 'rows') && has(summary, 'budget')) {
-    return (summary as { kind?: unknown }).kind === 'benchmark' ? 'reproduce-benchmark' : 'reproduce-synthetic';
+export function buildReport(run: RunOutput): Report {
+  switch (run.kind) {
+    case 'grid': return gridReport(run.results, run.summary);
+    case 'tune': return tuneReport(run.summary, run.results);
+    case 'evaluate-agent': return evaluateReport(run.summary);
+    case 'reproduce-synthetic': return syntheticReport(run.summary, run.results);
+    case 'reproduce-benchmark': return benchmarkReport(run.summary, run.results);
+    case 'train-agent': return agentTrainingReport(run.agent, run.curve);
   }
-  if (existsSync(path.join(dir, GRID_FILE))) return 'grid';
-  throw new Error(
-    `${dir}: not a run folder autoflood can report on; expected ${AGENT_FILE} + ${LEARNING_FILE} (train-agent), ` +
-      `summary.json of tune, evaluate-agent or reproduce, or ${GRID_FILE} (grid)`,
-  );
+}
+
+/** Writes report.md, report.html and charts/ into `dir` from a run's output. */
+export function writeRunReport(dir: string, run: RunOutput, options: RenderOptions = {}): Promise<ReportFiles> {
+  return writeReport(dir, buildReport(run), options);
+}
+
+/** Reads back from a run folder what its report is built from. */
+export async function readRunOutput(dir: string): Promise<RunOutput> {
+  const { kind } = await readRunHeader(dir);
+  const summaryFile = path.join(dir, SUMMARY_FILE);
+  switch (kind) {
+    case 'grid': return { kind, summary: await readJson<GridSummary>(summaryFile), results: await readRunLog(dir) };
+    case 'tune': return { kind, summary: await readJson<TuneSummary>(summaryFile), results: await readRunLog(dir) };
+    case 'evaluate-agent': return { kind, summary: await readJson<EvaluateSummary>(summaryFile) };
+    case 'reproduce-synthetic': return { kind, summary: await readJson<SyntheticSummary>(summaryFile), results: await readRunLog(dir) };
+    case 'reproduce-benchmark': return { kind, summary: await readJson<BenchmarkSummary>(summaryFile), results: await readRunLog(dir) };
+    case 'train-agent': {
+      const curve = (await readJsonl<LearningPoint>(path.join(dir, LEARNING_FILE))).sort((a, b) => a.update - b.update);
+      return { kind, agent: await readJson<AgentFile>(path.join(dir, AGENT_FILE)), curve };
+    }
+    case 'train':
+      throw new Error(`${dir}: a single training has no report; its results are in summary.json and metrics.jsonl`);
+  }
 }
 
 /**
- * `autoflood report <run-dir>`: re-renders the report of a run folder from its saved files,
- * choosing the report by what the folder holds (see `reportKind`).
+ * `autoflood report <run-dir>`: re-renders the report of a run folder from its saved files.
  * @returns the files written: report.md, report.html, then the chart SVGs.
  */
-export async function renderReport(dir: string): Promise<string[]> {
-  const files = await WRITERS[await reportKind(dir)](dir);
+export async function renderReport(dir: string, options: RenderOptions = {}): Promise<string[]> {
+  const files = await writeRunReport(dir, await readRunOutput(dir), options);
   return [files.markdown, files.html, ...files.charts];
 }

@@ -3,9 +3,9 @@
  * (agent, heuristic, grid, no flooding) with their accuracy and compute, the chart of test
  * accuracy per method, and the chart of the flood level each method had in force per epoch.
  */
-import type { Method, MethodOutcome } from '../../agents/compare.js';
-import type { MethodSummary } from '../../agents/tune.js';
-import { READINGS } from '../grid/select.js';
+import type { Method, MethodOutcome } from '../search/compare.js';
+import { READINGS } from '../search/select.js';
+import type { MethodSummary } from '../search/tune.js';
 import { floodLevelTrajectory, formatLevel, methodAccuracy, type LevelSeries } from './charts.js';
 import type { Chart, Table } from './document.js';
 import { count, durationStat, level, pct, READING_SHORT } from './format.js';

@@ -5,23 +5,18 @@
  * Gaussians numbers next to the paper's; and charts of the featured settings, built from
  * summary.json and grid.jsonl alone.
  */
-import { existsSync } from 'node:fs';
-import path from 'node:path';
-import { GRID_FILE, readGridResults, summarizeGridRuns } from '../grid/grid.js';
-import { parseLevels } from '../grid/levels.js';
-import { READINGS, type Reading, type Stat } from '../grid/select.js';
-import type { TrialResult } from '../pool/trial.js';
-import {
-  BACKWARD_THRESHOLD, PAPER_TWO_GAUSSIANS, SYNTHETIC_DATASETS, type SettingRow, type SyntheticSummary,
-} from '../reproduce/synthetic.js';
-import { readJson } from '../runs.js';
+import { SYNTHETIC_NAMES } from '../data/synthetic.js';
+import { BACKWARD_THRESHOLD, PAPER_TWO_GAUSSIANS, type SettingRow, type SyntheticSummary } from '../reproduce/synthetic.js';
+import { summarizeGridRuns } from '../search/grid.js';
+import { parseLevels } from '../search/levels.js';
+import { READINGS, type Reading, type Stat } from '../search/select.js';
+import type { TrialResult } from '../trials/trial.js';
 import { accuracyVsLevel, floodedFraction, formatLevel, lossCurves, type FloodedRunSeries } from './charts.js';
-import { writeReport, type Chart, type Report, type ReportFiles, type Section, type Table } from './document.js';
+import type { Chart, Report, Section, Table } from './document.js';
 import {
   count, datasetName, duration, level, noiseLabel, pct, percent, pointsDiff, READING_SHORT, signed, sortedUnique,
 } from './format.js';
 import { showcaseRuns } from './grid-report.js';
-import type { RenderOptions } from './render.js';
 
 /** One dataset at one noise rate. */
 interface Setting {
@@ -34,7 +29,7 @@ const settingName = (s: Setting) => `${datasetName(s.dataset)}, ${noiseLabel(s.n
 
 /** The settings of the rows: the paper's datasets in its order, then any other; noise ascending. */
 function settingsOf(rows: SettingRow[]): Setting[] {
-  const known: readonly string[] = SYNTHETIC_DATASETS;
+  const known: readonly string[] = SYNTHETIC_NAMES;
   const datasets = [...new Set(rows.map((r) => r.dataset))]
     .sort((a, b) => (known.includes(a) ? known.indexOf(a) : known.length) - (known.includes(b) ? known.indexOf(b) : known.length));
   return datasets.flatMap((dataset) => sortedUnique(rows.filter((r) => r.dataset === dataset).map((r) => r.noise)).map((noise) => ({ dataset, noise })));
@@ -200,7 +195,7 @@ function chartsOf(results: TrialResult[], rows: SettingRow[]): Chart[] {
   return charts;
 }
 
-/** Builds the report of a synthetic reproduction from its summary and its trainings (as in grid.jsonl). */
+/** Builds the report of a synthetic reproduction from its summary and its trainings (as in the run log). */
 export function syntheticReport(summary: SyntheticSummary, results: TrialResult[]): Report {
   const { rows } = summary;
   const noisyLabels = 'noisy test labels (the labels the paper\'s numbers fit best)';
@@ -225,21 +220,11 @@ export function syntheticReport(summary: SyntheticSummary, results: TrialResult[
   const charts = chartsOf(results, rows);
   sections.push(charts.length > 0
     ? { heading: 'Charts', charts }
-    : { heading: 'Charts', markdown: `No charts: ${GRID_FILE} holds no grid trainings of these settings.` });
+    : { heading: 'Charts', markdown: `No charts: the run log holds no grid trainings of these settings.` });
   const datasets = [...new Set(settingsOf(rows).map((s) => datasetName(s.dataset)))];
   return {
     title: `Reproduction of the paper's Table 1 (synthetic data${datasets.length > 0 ? `: ${datasets.join(', ')}` : ''})`,
     intro: introOf(summary),
     sections,
   };
-}
-
-/** Writes report.md, report.html and charts/ into a `reproduce synthetic` folder from summary.json and grid.jsonl. */
-export async function writeSyntheticReport(dir: string, options: RenderOptions = {}): Promise<ReportFiles> {
-  const summary = await readJson<SyntheticSummary>(path.join(dir, 'summary.json'));
-  if (!Array.isArray(summary.rows) || summary.settings === undefined) {
-    throw new Error(`${dir}: summary.json is not the summary of \`autoflood reproduce synthetic\``);
-  }
-  const results = existsSync(path.join(dir, GRID_FILE)) ? await readGridResults(dir) : [];
-  return writeReport(dir, syntheticReport(summary, results), options);
 }

@@ -4,46 +4,40 @@
  * method over seeds and the loss curves of the methods' runs, built from summary.json and
  * grid.jsonl alone.
  */
-import { existsSync } from 'node:fs';
-import path from 'node:path';
-import type { MethodOutcome } from '../../agents/compare.js';
-import type { TuneSummary } from '../../agents/tune.js';
-import { GRID_FILE, readGridResults } from '../grid/grid.js';
-import type { TrialResult } from '../pool/trial.js';
-import { readJson } from '../runs.js';
+import type { MethodOutcome } from '../search/compare.js';
+import type { TuneSummary } from '../search/tune.js';
+import type { TrialResult } from '../trials/trial.js';
 import { formatLevel, lossCurves, type FloodedRunSeries } from './charts.js';
-import { writeReport, type Chart, type Report, type ReportFiles, type Section } from './document.js';
+import type { Chart, Report, Section } from './document.js';
 import { datasetName, noiseRate } from './format.js';
 import { METHOD_LABEL, methodAccuracyChart, methodsNote, methodsTable, trajectoryChart } from './methods.js';
-import type { RenderOptions } from './render.js';
 
 /**
- * The runs behind the methods on one seed: the agent's, the heuristic's, the grid's b = 0 run
- * (no flooding) and its run at the b it chose (last-epoch reading). Controllers' runs carry
- * their last b (the dashed rule).
+ * The runs behind the methods on one seed, found by the trial ids their outcomes carry: the
+ * agent's, the heuristic's, no flooding (b = 0) and the grid's run at the b it chose (last-epoch
+ * reading). Controllers' runs carry their last b (the dashed rule).
  */
-function methodRuns(results: TrialResult[], outcomes: MethodOutcome[], seed: number): FloodedRunSeries[] {
-  const mine = results.filter((r) => r.config.seed === seed);
+function methodRuns(results: TrialResult[], outcomes: MethodOutcome[]): FloodedRunSeries[] {
+  const byId = new Map(results.map((r) => [r.id, r]));
   const series: FloodedRunSeries[] = [];
-  for (const tag of ['agent', 'heuristic'] as const) {
-    const run = mine.find((r) => r.tag === tag);
-    if (run !== undefined) {
-      const last = run.history.at(-1)?.floodLevel ?? 0;
-      series.push({ label: `${METHOD_LABEL[tag]} (last b = ${formatLevel(last)})`, floodLevel: last, history: run.history });
+  const grid = outcomes.find((o) => o.method === 'grid');
+  for (const outcome of outcomes) {
+    const run = byId.get(outcome.runs.last);
+    if (run === undefined) continue;
+    const last = run.history.at(-1)?.floodLevel ?? 0;
+    if (outcome.method === 'grid') {
+      if (run.config.flood > 0) series.push({ label: `grid search: chosen b = ${formatLevel(run.config.flood)}`, floodLevel: run.config.flood, history: run.history });
+    } else if (outcome.method === 'none') {
+      const chosen = grid !== undefined && grid.runs.last === run.id;
+      series.push({ label: `no flooding (b = 0)${chosen ? '; the grid\'s choice' : ''}`, floodLevel: 0, history: run.history });
+    } else {
+      series.push({ label: `${METHOD_LABEL[outcome.method]} (last b = ${formatLevel(last)})`, floodLevel: last, history: run.history });
     }
   }
-  const grid = mine.filter((r) => r.tag === 'grid');
-  const chosen = outcomes.find((o) => o.method === 'grid')?.floodLevel.last;
-  const zero = grid.find((r) => r.config.flood === 0);
-  if (zero !== undefined) {
-    series.push({ label: `no flooding (b = 0)${chosen === 0 ? '; the grid\'s choice' : ''}`, floodLevel: 0, history: zero.history });
-  }
-  const best = chosen !== undefined && chosen > 0 ? grid.find((r) => r.config.flood === chosen) : undefined;
-  if (best !== undefined) series.push({ label: `grid search: chosen b = ${formatLevel(chosen as number)}`, floodLevel: best.config.flood, history: best.history });
   return series;
 }
 
-/** Builds the report of a tune run from its summary and its trainings (as in grid.jsonl). */
+/** Builds the report of a tune run from its summary and its trainings (as in the run log). */
 export function tuneReport(summary: TuneSummary, results: TrialResult[]): Report {
   const methods = summary.methods.map((m) => m.method);
   const seed = summary.seeds.length > 0 ? summary.seeds[0] : Math.min(...summary.outcomes.map((o) => o.seed));
@@ -63,7 +57,7 @@ export function tuneReport(summary: TuneSummary, results: TrialResult[]): Report
   const trajectory = trajectoryChart(first, `Flood level b per epoch (seed ${seed})`);
   if (trajectory !== undefined) charts.push(trajectory);
   if (summary.outcomes.length > 0) charts.push(methodAccuracyChart(summary.outcomes, 'seeds'));
-  const curves = methodRuns(results, first, seed);
+  const curves = methodRuns(results, first);
   if (curves.length > 0) {
     charts.push({
       title: `Loss curves of the methods' runs (seed ${seed})`,
@@ -82,17 +76,7 @@ export function tuneReport(summary: TuneSummary, results: TrialResult[]): Report
     },
     charts.length > 0
       ? { heading: 'Charts', charts }
-      : { heading: 'Charts', markdown: `No charts: no outcomes in summary.json and no trainings in ${GRID_FILE}.` },
+      : { heading: 'Charts', markdown: `No charts: no outcomes in summary.json and no trainings in the run log.` },
   ];
   return { title: `Finding the flood level: ${datasetName(summary.dataset)}, ${noiseRate(summary.noise)} label noise`, intro, sections };
-}
-
-/** Writes report.md, report.html and charts/ into an `autoflood tune` folder from summary.json and grid.jsonl. */
-export async function writeTuneReport(dir: string, options: RenderOptions = {}): Promise<ReportFiles> {
-  const summary = await readJson<TuneSummary>(path.join(dir, 'summary.json'));
-  if (!Array.isArray(summary.methods) || !Array.isArray(summary.outcomes)) {
-    throw new Error(`${dir}: summary.json is not the summary of \`autoflood tune\``);
-  }
-  const results = existsSync(path.join(dir, GRID_FILE)) ? await readGridResults(dir) : [];
-  return writeReport(dir, tuneReport(summary, results), options);
 }

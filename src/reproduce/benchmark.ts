@@ -5,13 +5,13 @@
  * stopping). CIFAR-10 uses ResNet-44 with the reference's schedule (SGD momentum 0.9, batch
  * 128, lr 0.1 decayed x0.1 at epochs 250 and 400 of 500, crop + flip augmentation).
  */
-import path from 'node:path';
-import { gridTrials, runResumable } from '../grid/grid.js';
-import { parseLevels } from '../grid/levels.js';
-import { READINGS, summarizeGrid, type Reading, type Stat } from '../grid/select.js';
-import type { TrialResult } from '../pool/trial.js';
-import { writeJson } from '../runs.js';
+import { gridTrials } from '../search/grid.js';
+import { parseLevels } from '../search/levels.js';
+import { READINGS, summarizeGrid, type Reading, type Stat } from '../search/select.js';
 import { resolveTrainConfig, type TrainConfig } from '../train/config.js';
+import { RunLog, runLogged, type LoggedRunOptions } from '../trials/run-log.js';
+import type { TrialResult } from '../trials/trial.js';
+import { claimRunFolder, writeSummary, type RunHeader } from '../util/files.js';
 
 export const BENCHMARK_DATASETS = ['mnist', 'fashion-mnist', 'cifar10'] as const;
 export type BenchmarkDataset = (typeof BENCHMARK_DATASETS)[number];
@@ -65,7 +65,6 @@ export interface BenchmarkRow {
 }
 
 export interface BenchmarkSummary {
-  kind: 'benchmark';
   dataset: BenchmarkDataset;
   budget: BenchmarkBudgetName;
   settings: BenchmarkBudget;
@@ -77,24 +76,19 @@ export interface BenchmarkSummary {
   wallSeconds: number;
 }
 
-export interface ReproduceBenchmarkOptions {
+export interface ReproduceBenchmarkOptions extends LoggedRunOptions {
   dataset: BenchmarkDataset;
   budget: BenchmarkBudgetName;
   out: string;
   dataDir?: string;
   noise?: number;
   resume?: boolean;
-  workers?: number;
-  backend?: string;
-  onTrial?: (result: TrialResult, done: number, total: number) => void;
-  signal?: AbortSignal;
 }
 
 export function benchmarkBase(options: ReproduceBenchmarkOptions, budget: BenchmarkBudget): TrainConfig {
   return resolveTrainConfig({
     dataset: options.dataset, noise: options.noise ?? 0, dataDir: options.dataDir, epochs: budget.epochs,
     trainSize: budget.trainSize, valSize: budget.valSize, testSize: budget.testSize,
-    backend: options.backend ?? 'auto',
     ...(options.dataset === 'cifar10' ? { lrMilestones: budget.lrMilestones } : {}),
   });
 }
@@ -115,7 +109,7 @@ export function benchmarkRows(results: TrialResult[]): BenchmarkRow[] {
   return rows;
 }
 
-export async function reproduceBenchmark(options: ReproduceBenchmarkOptions): Promise<{ summary: BenchmarkSummary; results: TrialResult[] }> {
+export async function reproduceBenchmark(options: ReproduceBenchmarkOptions): Promise<{ summary: RunHeader & BenchmarkSummary; results: TrialResult[] }> {
   const start = performance.now();
   if (!(BENCHMARK_DATASETS as readonly string[]).includes(options.dataset)) {
     throw new RangeError(`dataset: must be one of ${BENCHMARK_DATASETS.join(', ')}, got "${options.dataset}"`);
@@ -126,12 +120,10 @@ export async function reproduceBenchmark(options: ReproduceBenchmarkOptions): Pr
   const levels = parseLevels(budget.levels);
   const seeds = Array.from({ length: budget.seeds }, (_, seed) => seed);
   const trials = [0, BENCHMARK_WEIGHT_DECAY].flatMap((weightDecay) => gridTrials({ ...base, weightDecay }, levels, seeds));
-  const { results, ranNow } = await runResumable({
-    dir: options.out, trials, resume: options.resume, workers: options.workers, backend: options.backend,
-    onTrial: options.onTrial, signal: options.signal,
-  });
-  const summary: BenchmarkSummary = {
-    kind: 'benchmark',
+  const { dataset: _d, budget: _b, out, dataDir: _dd, noise: _n, resume = false, ...pool } = options;
+  await claimRunFolder(out, { command: 'reproduce-benchmark', base, levels, seeds, weightDecay: BENCHMARK_WEIGHT_DECAY }, resume);
+  const { results, ranNow } = await runLogged(await RunLog.open(out), trials, pool);
+  const summary = await writeSummary(out, 'reproduce-benchmark', {
     dataset: options.dataset,
     budget: options.budget,
     settings: budget,
@@ -141,7 +133,6 @@ export async function reproduceBenchmark(options: ReproduceBenchmarkOptions): Pr
     trainingsRunNow: ranNow,
     epochsTrained: results.reduce((a, r) => a + r.history.length, 0),
     wallSeconds: (performance.now() - start) / 1000,
-  };
-  await writeJson(path.join(options.out, 'summary.json'), summary);
+  } satisfies BenchmarkSummary);
   return { summary, results };
 }

@@ -7,13 +7,14 @@
  * All trainings of all settings go through one resumable pool, so a killed run loses at most
  * the trainings in progress.
  */
-import path from 'node:path';
-import { gridTrials, runResumable } from '../grid/grid.js';
-import { parseLevels } from '../grid/levels.js';
-import { READINGS, stat, summarizeGrid, type Reading, type Stat } from '../grid/select.js';
-import { makeTrial, type TrialResult, type TrialSpec } from '../pool/trial.js';
-import { writeJson } from '../runs.js';
+import { SYNTHETIC_NAMES } from '../data/synthetic.js';
+import { gridTrials } from '../search/grid.js';
+import { parseLevels } from '../search/levels.js';
+import { READINGS, stat, summarizeGrid, type Reading, type Stat } from '../search/select.js';
 import { resolveTrainConfig, type TrainConfig } from '../train/config.js';
+import { RunLog, runLogged, type LoggedRunOptions } from '../trials/run-log.js';
+import { makeTrial, type TrialResult, type TrialSpec } from '../trials/trial.js';
+import { claimRunFolder, writeSummary, type RunHeader } from '../util/files.js';
 
 export type BudgetName = 'quick' | 'paper';
 
@@ -51,7 +52,6 @@ export const SYNTHETIC_BUDGETS: Record<BudgetName, SyntheticBudget> = {
   },
 };
 
-export const SYNTHETIC_DATASETS = ['two-gaussians', 'spiral', 'sinusoid'] as const;
 /** Low, middle and high label noise. */
 export const NOISE_LEVELS = [0.01, 0.05, 0.1] as const;
 /** The backward variant's threshold on the training loss (the reference's 1e-4). */
@@ -95,11 +95,11 @@ export interface SyntheticSummary {
   trainingsRunNow: number;
 }
 
-export function baseConfig(dataset: string, noise: number, budget: SyntheticBudget, backend: string): TrainConfig {
+export function baseConfig(dataset: string, noise: number, budget: SyntheticBudget): TrainConfig {
   return resolveTrainConfig({
     dataset, noise, model: 'mlp', depth: budget.depth, width: budget.width, epochs: budget.epochs,
     trainSize: budget.trainSize, valSize: budget.valSize, testSize: budget.testSize,
-    testEvery: budget.testEvery, optimizer: 'adam', lr: 1e-3, batchSize: 200, backend,
+    testEvery: budget.testEvery, optimizer: 'adam', lr: 1e-3, batchSize: 200,
   });
 }
 
@@ -109,8 +109,8 @@ interface Setting {
   base: TrainConfig;
 }
 
-function settingsOf(budget: SyntheticBudget, backend: string, datasets: readonly string[], noises: readonly number[]): Setting[] {
-  return datasets.flatMap((dataset) => noises.map((noise) => ({ dataset, noise, base: baseConfig(dataset, noise, budget, backend) })));
+function settingsOf(budget: SyntheticBudget, datasets: readonly string[], noises: readonly number[]): Setting[] {
+  return datasets.flatMap((dataset) => noises.map((noise) => ({ dataset, noise, base: baseConfig(dataset, noise, budget) })));
 }
 
 const seedsOf = (budget: SyntheticBudget) => Array.from({ length: budget.seeds }, (_, i) => i);
@@ -122,7 +122,7 @@ const matches = (setting: Setting) => (r: TrialResult) =>
 function backwardTrialsOf(setting: Setting, grid: TrialResult[]): TrialSpec[] {
   const chosen = summarizeGrid(grid.filter(matches(setting))).last.chosen;
   return chosen.map((c) =>
-    makeTrial({ ...setting.base, seed: c.seed, flood: c.floodLevel, floodAfterLoss: BACKWARD_THRESHOLD }, { kind: 'constant' }, 'backward'));
+    makeTrial({ ...setting.base, seed: c.seed, flood: c.floodLevel }, { kind: 'backward', afterLoss: BACKWARD_THRESHOLD }, 'backward'));
 }
 
 /** Table rows from finished grid and backward trainings. */
@@ -151,35 +151,33 @@ export function syntheticRows(results: TrialResult[]): SettingRow[] {
   return rows;
 }
 
-export interface ReproduceSyntheticOptions {
+export interface ReproduceSyntheticOptions extends LoggedRunOptions {
   budget: BudgetName;
   /** Replaces the budget's settings (small runs in tests); recorded in the summary. */
   settings?: SyntheticBudget;
   out: string;
   resume?: boolean;
-  workers?: number;
-  backend?: string;
   /** Restrict to some datasets / noise rates (default: all of the paper's). */
   datasets?: readonly string[];
   noises?: readonly number[];
-  onTrial?: (result: TrialResult, done: number, total: number) => void;
-  signal?: AbortSignal;
 }
 
-export async function reproduceSynthetic(options: ReproduceSyntheticOptions): Promise<{ summary: SyntheticSummary; results: TrialResult[] }> {
+export async function reproduceSynthetic(options: ReproduceSyntheticOptions): Promise<{ summary: RunHeader & SyntheticSummary; results: TrialResult[] }> {
   const start = performance.now();
-  const budget = options.settings ?? SYNTHETIC_BUDGETS[options.budget];
-  if (budget == null) throw new RangeError(`budget: must be quick or paper, got "${options.budget}"`);
-  const settings = settingsOf(budget, options.backend ?? 'auto', options.datasets ?? SYNTHETIC_DATASETS, options.noises ?? NOISE_LEVELS);
+  const { budget: budgetName, settings: custom, out, resume = false, datasets = SYNTHETIC_NAMES, noises = NOISE_LEVELS, onTrial, ...pool } = options;
+  const budget = custom ?? SYNTHETIC_BUDGETS[budgetName];
+  if (budget == null) throw new RangeError(`budget: must be quick or paper, got "${budgetName}"`);
+  await claimRunFolder(out, { command: 'reproduce-synthetic', budget: budgetName, settings: budget, datasets, noises }, resume);
+  const settings = settingsOf(budget, datasets, noises);
   const gridRuns = settings.flatMap((s) => gridTrials(s.base, parseLevels(budget.levels), seedsOf(budget)));
-  const common = { dir: options.out, workers: options.workers, backend: options.backend, signal: options.signal };
   const total = gridRuns.length + settings.length * budget.seeds;
-  const onTrial = (r: TrialResult, done: number) => options.onTrial?.(r, done, total);
-  const phase1 = await runResumable({ ...common, trials: gridRuns, resume: options.resume, onTrial });
+  const progress = { ...pool, onTrial: (r: TrialResult, done: number) => onTrial?.(r, done, total) };
+  const log = await RunLog.open(out);
+  const phase1 = await runLogged(log, gridRuns, progress);
   const backwardTrials = settings.flatMap((s) => backwardTrialsOf(s, phase1.results));
-  const all = await runResumable({ ...common, trials: [...gridRuns, ...backwardTrials], resume: true, onTrial });
-  const summary: SyntheticSummary = {
-    budget: options.budget,
+  const all = await runLogged(log, [...gridRuns, ...backwardTrials], progress);
+  const summary = await writeSummary(out, 'reproduce-synthetic', {
+    budget: budgetName,
     settings: budget,
     rows: syntheticRows(all.results),
     trainings: all.results.length,
@@ -187,7 +185,6 @@ export async function reproduceSynthetic(options: ReproduceSyntheticOptions): Pr
     trialSeconds: all.results.reduce((a, r) => a + r.wallSeconds, 0),
     wallSeconds: (performance.now() - start) / 1000,
     trainingsRunNow: phase1.ranNow + all.ranNow,
-  };
-  await writeJson(path.join(options.out, 'summary.json'), summary);
+  } satisfies SyntheticSummary);
   return { summary, results: all.results };
 }

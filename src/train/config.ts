@@ -1,7 +1,11 @@
 /**
- * Every hyperparameter of one training run, in one typed place, with its unit.
- * `TRAIN_OPTIONS` is the single table that drives CLI flags, defaults, help and validation.
+ * Every hyperparameter of one training run, in one typed place, with its unit: what decides a
+ * result and nothing else (the backend is a process setting; how b changes during a run is a
+ * controller). `TRAIN_OPTIONS` is the single table that drives CLI flags, defaults, help and
+ * validation.
  */
+import { SYNTHETIC_NAMES } from '../data/synthetic.js';
+import { boolean, checkValue, integer, listOf, oneOf, real, text, type ValueKind } from '../util/values.js';
 
 export type OptimizerName = 'adam' | 'sgd';
 export type FloodMode = 'flood' | 'iflood';
@@ -33,8 +37,6 @@ export interface TrainConfig {
   flood: number;
   /** 'flood' = |mean loss - b| + b (the paper); 'iflood' = mean of per-sample |l_i - b| + b. */
   floodMode: FloodMode;
-  /** Flooding starts only once the epoch's training loss first falls below this (nats); 0 = from the start. */
-  floodAfterLoss: number;
   /** Optimiser. */
   optimizer: OptimizerName;
   /** Learning rate (per step). */
@@ -55,22 +57,19 @@ export interface TrainConfig {
   augment: boolean;
   /** Evaluate the test split every this many epochs for the loss curves (0 = only last/best epochs). */
   testEvery: number;
-  /** Backend: auto | node-gpu | node | wasm | cpu. */
-  backend: string;
 }
 
-type Parse = (raw: string) => unknown;
-
+/** One row of the training-option table: the field, its flag, its help and its kind of value. */
 export interface OptionSpec {
   key: keyof TrainConfig;
   flag: string;
   help: string;
-  parse?: Parse;
+  kind: ValueKind<unknown>;
+  /** Absent is allowed (optional fields). */
+  optional?: boolean;
 }
 
-const num: Parse = (raw) => Number(raw);
-const list: Parse = (raw) => (raw.trim() === '' ? [] : raw.split(',').map((s) => Number(s.trim())));
-const bool: Parse = (raw) => !['false', '0', 'no', 'off'].includes(raw.toLowerCase());
+const DATASET_HELP = `${SYNTHETIC_NAMES.join(' | ')} | mnist | fashion-mnist | cifar10 | csv:<path>`;
 
 /** Defaults: the paper's synthetic setting, scaled to a few minutes of CPU (epochs). */
 export const DEFAULT_TRAIN_CONFIG: TrainConfig = {
@@ -85,7 +84,6 @@ export const DEFAULT_TRAIN_CONFIG: TrainConfig = {
   width: 0,
   flood: 0,
   floodMode: 'flood',
-  floodAfterLoss: 0,
   optimizer: 'adam',
   lr: 1e-3,
   momentum: 0.9,
@@ -96,36 +94,33 @@ export const DEFAULT_TRAIN_CONFIG: TrainConfig = {
   epochs: 100,
   augment: false,
   testEvery: 0,
-  backend: 'auto',
 };
 
-/** The option table: one row per flag. Order is the order of `--help`. */
+/** The option table: one row per setting. Order is the order of `--help`. */
 export const TRAIN_OPTIONS: OptionSpec[] = [
-  { key: 'dataset', flag: '--dataset <name>', help: 'two-gaussians | spiral | sinusoid | mnist | fashion-mnist | cifar10 | csv:<path>' },
-  { key: 'noise', flag: '--noise <rate>', help: 'label-noise rate in [0,1): floor(n*rate) labels flipped per split', parse: num },
-  { key: 'seed', flag: '--seed <n>', help: 'seed for data, init, shuffling, augmentation', parse: num },
-  { key: 'trainSize', flag: '--train-size <n>', help: 'training examples (0 = dataset default)', parse: num },
-  { key: 'valSize', flag: '--val-size <n>', help: 'validation examples (0 = dataset default)', parse: num },
-  { key: 'testSize', flag: '--test-size <n>', help: 'test examples (0 = dataset default)', parse: num },
-  { key: 'dataDir', flag: '--data-dir <dir>', help: 'directory with CIFAR-10 binaries or MNIST-family IDX files' },
-  { key: 'labelColumn', flag: '--label-column <col>', help: 'CSV label column: header name or 0-based index (default: last)' },
-  { key: 'model', flag: '--model <kind>', help: 'auto | mlp | resnet (auto: the paper\'s model for the dataset)' },
-  { key: 'depth', flag: '--depth <n>', help: 'MLP hidden layers or ResNet depth 6n+2 (0 = default)', parse: num },
-  { key: 'width', flag: '--width <n>', help: 'MLP hidden units (0 = default)', parse: num },
-  { key: 'flood', flag: '--flood <b>', help: 'flood level b >= 0 (nats); 0 = no flooding', parse: num },
-  { key: 'floodMode', flag: '--flood-mode <mode>', help: 'flood (mini-batch mean, the paper) | iflood (per sample)' },
-  { key: 'floodAfterLoss', flag: '--flood-after-loss <loss>', help: 'start flooding once training loss < this (backward variant; 0 = off)', parse: num },
-  { key: 'optimizer', flag: '--optimizer <name>', help: 'adam | sgd (with momentum)' },
-  { key: 'lr', flag: '--lr <rate>', help: 'learning rate', parse: num },
-  { key: 'momentum', flag: '--momentum <m>', help: 'SGD momentum', parse: num },
-  { key: 'weightDecay', flag: '--weight-decay <wd>', help: 'L2 weight decay coefficient', parse: num },
-  { key: 'lrMilestones', flag: '--lr-milestones <epochs>', help: 'comma-separated epochs where lr *= lr-gamma', parse: list },
-  { key: 'lrGamma', flag: '--lr-gamma <g>', help: 'lr decay factor at milestones', parse: num },
-  { key: 'batchSize', flag: '--batch-size <n>', help: 'mini-batch size', parse: num },
-  { key: 'epochs', flag: '--epochs <n>', help: 'training epochs', parse: num },
-  { key: 'augment', flag: '--augment <bool>', help: 'random crop + flip for images (default: on for cifar10)', parse: bool },
-  { key: 'testEvery', flag: '--test-every <n>', help: 'evaluate test split every n epochs for curves (0 = last/best only)', parse: num },
-  { key: 'backend', flag: '--backend <name>', help: 'auto | node-gpu | node | wasm | cpu' },
+  { key: 'dataset', flag: '--dataset <name>', help: DATASET_HELP, kind: text },
+  { key: 'noise', flag: '--noise <rate>', help: 'label-noise rate: floor(n*rate) labels flipped per split', kind: real({ min: 0, max: 1, below: true }) },
+  { key: 'seed', flag: '--seed <n>', help: 'seed for data, init, shuffling, augmentation', kind: integer(0) },
+  { key: 'trainSize', flag: '--train-size <n>', help: 'training examples (0 = dataset default)', kind: integer(0) },
+  { key: 'valSize', flag: '--val-size <n>', help: 'validation examples (0 = dataset default)', kind: integer(0) },
+  { key: 'testSize', flag: '--test-size <n>', help: 'test examples (0 = dataset default)', kind: integer(0) },
+  { key: 'dataDir', flag: '--data-dir <dir>', help: 'directory with CIFAR-10 binaries or MNIST-family IDX files', kind: text, optional: true },
+  { key: 'labelColumn', flag: '--label-column <col>', help: 'CSV label column: header name or 0-based index (default: last)', kind: text, optional: true },
+  { key: 'model', flag: '--model <kind>', help: "auto | mlp | resnet (auto: the paper's model for the dataset)", kind: oneOf(['auto', 'mlp', 'resnet']) },
+  { key: 'depth', flag: '--depth <n>', help: 'MLP hidden layers or ResNet depth 6n+2 (0 = default)', kind: integer(0) },
+  { key: 'width', flag: '--width <n>', help: 'MLP hidden units (0 = default)', kind: integer(0) },
+  { key: 'flood', flag: '--flood <b>', help: 'flood level b (nats); 0 = no flooding', kind: real({ min: 0 }) },
+  { key: 'floodMode', flag: '--flood-mode <mode>', help: 'flood (mini-batch mean, the paper) | iflood (per sample)', kind: oneOf(['flood', 'iflood']) },
+  { key: 'optimizer', flag: '--optimizer <name>', help: 'adam | sgd (with momentum)', kind: oneOf(['adam', 'sgd']) },
+  { key: 'lr', flag: '--lr <rate>', help: 'learning rate', kind: real({ min: 0, above: true }) },
+  { key: 'momentum', flag: '--momentum <m>', help: 'SGD momentum', kind: real({ min: 0, max: 1, below: true }) },
+  { key: 'weightDecay', flag: '--weight-decay <wd>', help: 'L2 weight decay coefficient', kind: real({ min: 0 }) },
+  { key: 'lrMilestones', flag: '--lr-milestones <epochs>', help: 'comma-separated epochs where lr *= lr-gamma', kind: listOf(integer(1), true) },
+  { key: 'lrGamma', flag: '--lr-gamma <g>', help: 'lr decay factor at milestones', kind: real({ min: 0, above: true }) },
+  { key: 'batchSize', flag: '--batch-size <n>', help: 'mini-batch size', kind: integer(1) },
+  { key: 'epochs', flag: '--epochs <n>', help: 'training epochs', kind: integer(1) },
+  { key: 'augment', flag: '--augment <bool>', help: 'random crop + flip for images (default: on for cifar10)', kind: boolean },
+  { key: 'testEvery', flag: '--test-every <n>', help: 'evaluate test split every n epochs for curves (0 = last/best only)', kind: integer(0) },
 ];
 
 /** Per-dataset defaults applied under the user's explicit options (the reference's settings). */
@@ -140,43 +135,21 @@ export function datasetDefaults(dataset: string): Partial<TrainConfig> {
   return {};
 }
 
-function fail(field: string, message: string): never {
-  throw new RangeError(`${field}: ${message}`);
-}
-
-const isInt = (v: unknown, min: number): boolean => Number.isInteger(v) && (v as number) >= min;
-
-/** Validates a config; every error names the offending field. */
+/** Validates a config against the option table; every error names the offending field. */
 export function validateTrainConfig(c: TrainConfig): TrainConfig {
-  if (typeof c.dataset !== 'string' || c.dataset === '') fail('dataset', 'must be a dataset name');
-  if (!(Number.isFinite(c.noise) && c.noise >= 0 && c.noise < 1)) fail('noise', `must be in [0, 1), got ${c.noise}`);
-  if (!isInt(c.seed, 0)) fail('seed', `must be an integer >= 0, got ${c.seed}`);
-  for (const k of ['trainSize', 'valSize', 'testSize', 'depth', 'width', 'testEvery'] as const) {
-    if (!isInt(c[k], 0)) fail(k, `must be an integer >= 0, got ${c[k]}`);
+  for (const row of TRAIN_OPTIONS) {
+    if (row.optional && c[row.key] === undefined) continue;
+    checkValue(row.key, row.kind, c[row.key]);
   }
-  if (!['auto', 'mlp', 'resnet'].includes(c.model)) fail('model', `must be auto, mlp or resnet, got "${c.model}"`);
-  if (!(Number.isFinite(c.flood) && c.flood >= 0)) fail('flood', `must be a finite number >= 0, got ${c.flood}`);
-  if (!['flood', 'iflood'].includes(c.floodMode)) fail('floodMode', `must be flood or iflood, got "${c.floodMode}"`);
-  if (!(Number.isFinite(c.floodAfterLoss) && c.floodAfterLoss >= 0)) {
-    fail('floodAfterLoss', `must be a finite number >= 0, got ${c.floodAfterLoss}`);
-  }
-  if (!['adam', 'sgd'].includes(c.optimizer)) fail('optimizer', `must be adam or sgd, got "${c.optimizer}"`);
-  if (!(Number.isFinite(c.lr) && c.lr > 0)) fail('lr', `must be > 0, got ${c.lr}`);
-  if (!(Number.isFinite(c.momentum) && c.momentum >= 0 && c.momentum < 1)) fail('momentum', `must be in [0, 1), got ${c.momentum}`);
-  if (!(Number.isFinite(c.weightDecay) && c.weightDecay >= 0)) fail('weightDecay', `must be >= 0, got ${c.weightDecay}`);
-  if (!Array.isArray(c.lrMilestones) || !c.lrMilestones.every((m) => isInt(m, 1))) {
-    fail('lrMilestones', `must be positive integer epochs, got ${String(c.lrMilestones)}`);
-  }
-  if (!(Number.isFinite(c.lrGamma) && c.lrGamma > 0)) fail('lrGamma', `must be > 0, got ${c.lrGamma}`);
-  if (!isInt(c.batchSize, 1)) fail('batchSize', `must be an integer >= 1, got ${c.batchSize}`);
-  if (!isInt(c.epochs, 1)) fail('epochs', `must be an integer >= 1, got ${c.epochs}`);
-  if (typeof c.augment !== 'boolean') fail('augment', 'must be true or false');
   return c;
 }
 
 /** Defaults, then the dataset's defaults, then what the user set; validated. */
 export function resolveTrainConfig(user: Partial<TrainConfig>): TrainConfig {
   const dataset = user.dataset ?? DEFAULT_TRAIN_CONFIG.dataset;
+  const known = new Set<string>(TRAIN_OPTIONS.map((row) => row.key));
+  const unknown = Object.keys(user).filter((k) => !known.has(k));
+  if (unknown.length > 0) throw new RangeError(`training config: unknown setting ${unknown.map((k) => `"${k}"`).join(', ')}`);
   const defined = Object.fromEntries(Object.entries(user).filter(([, v]) => v !== undefined));
   return validateTrainConfig({ ...DEFAULT_TRAIN_CONFIG, ...datasetDefaults(dataset), ...defined } as TrainConfig);
 }

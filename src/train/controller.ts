@@ -19,7 +19,7 @@ export interface EpochMetrics {
   valAccClean: number;
   /** Fraction of the epoch's mini-batches whose loss was below b (gradient ascent). */
   floodedFraction: number;
-  /** Flood level in force during the epoch (0 while the backward variant waits). */
+  /** Flood level in force during the epoch. */
   floodLevel: number;
   /** Learning rate in force during the epoch. */
   lr: number;
@@ -60,5 +60,23 @@ export function constantFlood(b: number): FloodController {
     name: 'constant',
     floodLevel: () => b,
     describe: () => ({ floodLevel: b }),
+  };
+}
+
+/** The first epoch whose training loss fell below `threshold` (nats), or undefined. */
+export function epochBelowLoss(history: readonly EpochMetrics[], threshold: number): number | undefined {
+  return history.find((m) => m.trainLoss < threshold)?.epoch;
+}
+
+/**
+ * The reference's backward ("inside to outside") variant: no flooding until the training loss
+ * has fallen below `afterLoss` (memorisation), then the constant b from the next epoch on.
+ */
+export function backwardFlood(b: number, afterLoss: number): FloodController {
+  if (!(Number.isFinite(afterLoss) && afterLoss > 0)) throw new RangeError(`afterLoss: expected a number > 0, got ${afterLoss}`);
+  return {
+    name: 'backward',
+    floodLevel: (history) => (epochBelowLoss(history, afterLoss) === undefined ? 0 : b),
+    describe: () => ({ floodLevel: b, afterLoss }),
   };
 }

@@ -78,8 +78,6 @@ export class Trainer {
   private readonly augmentRng: Rng;
   private readonly exampleSize: number;
   private readonly startTime = performance.now();
-  /** Backward variant: has the training loss fallen below `floodAfterLoss` yet? */
-  private floodingUnlocked: boolean;
   private best: { epoch: number; valAcc: number; valAccClean: number; weights: tf.Tensor[] } | undefined;
 
   constructor(config: TrainConfig, dataset: Dataset) {
@@ -91,16 +89,10 @@ export class Trainer {
     this.shuffleRng = rng.fork('shuffle');
     this.augmentRng = rng.fork('augment');
     this.exampleSize = dataset.featureShape.reduce((a, b) => a * b, 1);
-    this.floodingUnlocked = config.floodAfterLoss <= 0;
   }
 
   get epochsDone(): number {
     return this.history.length;
-  }
-
-  /** The flood level that will actually be applied for a requested b (0 until unlocked). */
-  effectiveFloodLevel(b: number): number {
-    return this.floodingUnlocked ? b : 0;
   }
 
   /**
@@ -151,13 +143,12 @@ export class Trainer {
   }
 
   /**
-   * One pass over the training split with flood level `b` (subject to the backward variant).
+   * One pass over the training split with flood level `level` (0 = plain training).
    * @returns the epoch's metrics, also appended to `history`.
    */
-  runEpoch(b: number): EpochMetrics {
+  runEpoch(level: number): EpochMetrics {
     const { config } = this;
     const epoch = this.epochsDone + 1;
-    const level = this.effectiveFloodLevel(b);
     const lr = learningRateAt(config, epoch);
     setLearningRate(this.optimizer, lr);
     const train = this.dataset.train;
@@ -194,7 +185,6 @@ export class Trainer {
     const [lossSum, correct, flooded] = Array.from(sums.dataSync());
     sums.dispose();
     const trainLoss = lossSum / batches;
-    if (!this.floodingUnlocked && trainLoss < config.floodAfterLoss) this.floodingUnlocked = true;
 
     const val = this.evaluate(this.dataset.val);
     const metrics: EpochMetrics = {

@@ -8,7 +8,6 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { EpochMetrics } from '../train/controller.js';
 import type { FromWorker, Job, ToWorker } from './messages.js';
-import type { TrialResult, TrialSpec } from './trial.js';
 
 export interface PoolSettings {
   /** Worker threads (default: one per core). */
@@ -140,9 +139,4 @@ export async function runJobs<J extends Job, R>(kind: string, jobs: J[], options
   } finally {
     await pool.close();
   }
-}
-
-/** Runs every trial; resolves with the results in the order of `trials`. */
-export function runTrials(trials: TrialSpec[], options: PoolOptions<TrialResult> = {}): Promise<TrialResult[]> {
-  return runJobs<TrialSpec, TrialResult>('trial', trials, options);
 }

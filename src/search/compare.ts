@@ -6,10 +6,11 @@
  *   heuristic - the reference's controller, one training
  *   agent     - the trained policy, one training
  */
-import { chooseLevel, type Reading, READINGS } from '../src/grid/select.js';
-import { makeTrial, type TrialResult, type TrialSpec } from '../src/pool/trial.js';
-import type { TrainConfig } from '../src/train/config.js';
-import type { Readout } from '../src/train/trainer.js';
+import type { TrainConfig } from '../train/config.js';
+import type { Readout } from '../train/trainer.js';
+import { runLogged, type LoggedRunOptions, type RunLog } from '../trials/run-log.js';
+import { makeTrial, type TrialResult, type TrialSpec } from '../trials/trial.js';
+import { chooseLevel, type Reading, READINGS } from './select.js';
 
 export const METHODS = ['agent', 'heuristic', 'grid', 'none'] as const;
 export type Method = (typeof METHODS)[number];
@@ -45,6 +46,10 @@ export function methodTrials(config: TrainConfig, spec: MethodSpec): TrialSpec[]
 export interface MethodOutcome {
   method: Method;
   seed: number;
+  /** The trials the method spent (its compute). */
+  trialIds: string[];
+  /** Per reading, the trial whose readout it is (grid: the level chosen under that reading). */
+  runs: Record<Reading, string>;
   /** Test readings under both readings (grid: of the level chosen under that reading). */
   readouts: Record<Reading, Readout>;
   /** The level chosen (grid, per reading) or the final level in force (controllers). */
@@ -65,6 +70,8 @@ export function methodOutcomes(results: TrialResult[], methods: Method[]): Metho
     const level = run.history[run.history.length - 1].floodLevel;
     return {
       method, seed,
+      trialIds: [run.id],
+      runs: { last: run.id, bestVal: run.id },
       readouts: { last: run.last, bestVal: run.bestVal },
       floodLevel: { last: level, bestVal: level },
       trajectory: run.history.map((m) => m.floodLevel),
@@ -77,6 +84,8 @@ export function methodOutcomes(results: TrialResult[], methods: Method[]): Metho
       const chosen = Object.fromEntries(READINGS.map((r) => [r, chooseLevel(grid, r)])) as Record<Reading, ReturnType<typeof chooseLevel>>;
       outcomes.push({
         method, seed,
+        trialIds: grid.map((r) => r.id),
+        runs: { last: chosen.last.trialId, bestVal: chosen.bestVal.trialId },
         readouts: { last: chosen.last.readout, bestVal: chosen.bestVal.readout },
         floodLevel: { last: chosen.last.floodLevel, bestVal: chosen.bestVal.floodLevel },
         trajectory: Array.from({ length: grid[0].history.length }, () => chosen.last.floodLevel),
@@ -96,25 +105,18 @@ export function methodOutcomes(results: TrialResult[], methods: Method[]): Metho
   return outcomes;
 }
 
-/** Two-sided 97.5% quantile of Student's t for small degrees of freedom (95% intervals). */
-const T975 = [NaN, 12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.16, 2.145, 2.131,
-  2.12, 2.11, 2.101, 2.093, 2.086, 2.08, 2.074, 2.069, 2.064, 2.06, 2.056, 2.052, 2.048, 2.045, 2.042];
-
-export interface PairedDifference {
-  mean: number;
-  /** Half-width of the 95% confidence interval (t distribution). */
-  halfWidth: number;
-  n: number;
-}
-
-/** Mean of paired differences a_i - b_i with a 95% t interval. */
-export function pairedDifference(a: number[], b: number[]): PairedDifference {
-  if (a.length !== b.length) throw new Error('pairedDifference: need pairs');
-  const d = a.map((v, i) => v - b[i]);
-  const n = d.length;
-  const mean = d.reduce((x, y) => x + y, 0) / n;
-  if (n < 2) return { mean, halfWidth: NaN, n };
-  const sd = Math.sqrt(d.reduce((x, v) => x + (v - mean) ** 2, 0) / (n - 1));
-  const t = n - 1 < T975.length ? T975[n - 1] : 1.96;
-  return { mean, halfWidth: (t * sd) / Math.sqrt(n), n };
+/**
+ * Runs every method on every task (one config each; the methods of a task share its data and
+ * initialisation) through the run log, and reads each method's outcome per task.
+ * @returns the outcomes task by task in the order of `methods`, every trial's result, and how many ran now.
+ */
+export async function compareMethods(
+  tasks: TrainConfig[], spec: MethodSpec, log: RunLog, options: LoggedRunOptions = {},
+): Promise<{ outcomes: MethodOutcome[]; results: TrialResult[]; ranNow: number }> {
+  if (spec.methods.length === 0) throw new RangeError(`method: choose at least one of ${METHODS.join(', ')}`);
+  const perTask = tasks.map((config) => methodTrials(config, spec));
+  const { results, ranNow } = await runLogged(log, perTask.flat(), options);
+  const byId = new Map(results.map((r) => [r.id, r]));
+  const outcomes = perTask.flatMap((trials) => methodOutcomes(trials.map((t) => byId.get(t.id) as TrialResult), spec.methods));
+  return { outcomes, results, ranNow };
 }

@@ -3,31 +3,21 @@
  * readings. "last": the last epoch's weights (no early stopping). "bestVal": each run's
  * best-validation epoch (early stopping). Ties go to the smaller b (less flooding).
  */
-import type { TrialResult } from '../pool/trial.js';
 import type { Readout } from '../train/trainer.js';
+import type { TrialResult } from '../trials/trial.js';
+import { stat, type Stat } from '../util/stats.js';
+
+export { stat, type Stat } from '../util/stats.js';
 
 export type Reading = 'last' | 'bestVal';
 export const READINGS: Reading[] = ['last', 'bestVal'];
 
 export interface Choice {
+  /** The trial chosen. */
+  trialId: string;
   floodLevel: number;
   seed: number;
   readout: Readout;
-}
-
-/** Mean and sample standard deviation (0 for a single value). */
-export interface Stat {
-  mean: number;
-  std: number;
-  n: number;
-}
-
-export function stat(values: number[]): Stat {
-  const n = values.length;
-  if (n === 0) return { mean: NaN, std: NaN, n };
-  const mean = values.reduce((a, b) => a + b, 0) / n;
-  const variance = n > 1 ? values.reduce((a, v) => a + (v - mean) ** 2, 0) / (n - 1) : 0;
-  return { mean, std: Math.sqrt(variance), n };
 }
 
 /** Best run by validation accuracy under `reading`; ties to the smaller b. */
@@ -39,7 +29,7 @@ export function chooseLevel(runs: TrialResult[], reading: Reading): Choice {
     const b = best[reading].valAcc;
     if (a > b || (a === b && run.config.flood < best.config.flood)) best = run;
   }
-  return { floodLevel: best.config.flood, seed: best.config.seed, readout: best[reading] };
+  return { trialId: best.id, floodLevel: best.config.flood, seed: best.config.seed, readout: best[reading] };
 }
 
 export interface ReadingSummary {
@@ -65,7 +55,7 @@ export function summarizeGrid(runs: TrialResult[]): Record<Reading, ReadingSumma
       const forSeed = runs.filter((r) => r.config.seed === seed);
       chosen.push(chooseLevel(forSeed, reading));
       const zero = forSeed.find((r) => r.config.flood === 0);
-      if (zero) noFlood.push({ floodLevel: 0, seed, readout: zero[reading] });
+      if (zero) noFlood.push({ trialId: zero.id, floodLevel: 0, seed, readout: zero[reading] });
     }
     out[reading] = {
       chosen,

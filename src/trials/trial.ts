@@ -9,7 +9,7 @@ import type { Readout } from '../train/trainer.js';
 
 /** How the flood level is chosen during the trial; plain data, built into a controller in the worker. */
 export interface ControllerSpec {
-  /** 'constant' (b from the config), 'heuristic', 'agent', ... */
+  /** 'constant' (b from the config), 'backward', 'heuristic', 'agent' (see controllers.ts). */
   kind: string;
   [param: string]: unknown;
 }
@@ -46,9 +46,8 @@ function stableStringify(value: unknown): string {
   return JSON.stringify(value);
 }
 
-/** Builds a trial with its id. The backend is left out of the id: it is a machine choice. */
+/** Builds a trial with its id (the config holds only what decides a result, so the id is the result's). */
 export function makeTrial(config: TrainConfig, controller: ControllerSpec = { kind: 'constant' }, tag = 'grid'): TrialSpec {
-  const { backend: _backend, ...identity } = config;
-  const hash = createHash('sha256').update(stableStringify({ identity, controller, tag })).digest('hex');
+  const hash = createHash('sha256').update(stableStringify({ identity: config, controller, tag })).digest('hex');
   return { id: hash.slice(0, 16), tag, config, controller };
 }

@@ -3,16 +3,16 @@
  * instances (not in the agent's training distribution), one instance per seed; paired
  * differences of test accuracy with 95% confidence intervals, and the compute of each method.
  */
-import path from 'node:path';
-import { runResumable } from '../src/grid/grid.js';
-import { type Reading, READINGS } from '../src/grid/select.js';
-import type { TrialResult } from '../src/pool/trial.js';
-import { writeJson } from '../src/runs.js';
-import { METHODS, methodOutcomes, methodTrials, pairedDifference, type Method, type MethodOutcome, type PairedDifference } from './compare.js';
-import { taskDistribution } from './tasks.js';
+import { taskDistribution } from '../../agents/tasks.js';
+import { RunLog, type LoggedRunOptions } from '../trials/run-log.js';
+import type { TrialResult } from '../trials/trial.js';
+import { claimRunFolder, writeSummary, type RunHeader } from '../util/files.js';
+import { pairedDifference, type PairedDifference } from '../util/stats.js';
+import { compareMethods, METHODS, type Method, type MethodOutcome } from './compare.js';
+import { type Reading, READINGS } from './select.js';
 import { summarizeOutcomes, type MethodSummary } from './tune.js';
 
-export interface EvaluateOptions {
+export interface EvaluateOptions extends LoggedRunOptions {
   agentPath: string;
   /** Held-out task distribution. */
   tasks: string;
@@ -21,10 +21,6 @@ export interface EvaluateOptions {
   seed: number;
   out: string;
   resume?: boolean;
-  workers?: number;
-  backend?: string;
-  onTrial?: (result: TrialResult, done: number, total: number) => void;
-  signal?: AbortSignal;
 }
 
 export interface Comparison {
@@ -48,21 +44,16 @@ export interface EvaluateSummary {
   outcomes: MethodOutcome[];
 }
 
-export async function evaluateAgent(options: EvaluateOptions): Promise<{ summary: EvaluateSummary; results: TrialResult[] }> {
-  if (!Number.isInteger(options.instances) || options.instances < 5) {
-    throw new RangeError(`instances: need at least 5 held-out task instances, got ${options.instances}`);
+export async function evaluateAgent(options: EvaluateOptions): Promise<{ summary: RunHeader & EvaluateSummary; results: TrialResult[] }> {
+  const { agentPath, tasks, instances, seed, out, resume = false, ...pool } = options;
+  if (!Number.isInteger(instances) || instances < 5) {
+    throw new RangeError(`instances: need at least 5 held-out task instances, got ${instances}`);
   }
-  const distribution = taskDistribution(options.tasks, options.backend);
+  const distribution = taskDistribution(tasks);
   const methods = [...METHODS];
-  const configs = Array.from({ length: options.instances }, (_, i) => distribution.sample(options.seed, i));
-  const spec = { methods, levels: distribution.levels, agentPath: options.agentPath };
-  const perTask = configs.map((config) => methodTrials(config, spec));
-  const { results } = await runResumable({
-    dir: options.out, trials: perTask.flat(), resume: options.resume, workers: options.workers,
-    backend: options.backend, onTrial: options.onTrial, signal: options.signal,
-  });
-  const byId = new Map(results.map((r) => [r.id, r]));
-  const outcomes = perTask.flatMap((trials) => methodOutcomes(trials.map((t) => byId.get(t.id) as TrialResult), methods));
+  await claimRunFolder(out, { command: 'evaluate-agent', agentPath, tasks, instances, seed }, resume);
+  const configs = Array.from({ length: instances }, (_, i) => distribution.sample(seed, i));
+  const { outcomes, results } = await compareMethods(configs, { methods, levels: distribution.levels, agentPath }, await RunLog.open(out), pool);
   const of = (m: Method) => outcomes.filter((o) => o.method === m);
   const comparisons: Comparison[] = [];
   for (const versus of ['heuristic', 'grid', 'none'] as const) {
@@ -75,7 +66,7 @@ export async function evaluateAgent(options: EvaluateOptions): Promise<{ summary
       });
     }
   }
-  const summary: EvaluateSummary = {
+  const summary = await writeSummary(out, 'evaluate-agent', {
     tasks: distribution.name,
     taskDescription: distribution.description,
     instances: configs.map((c) => ({ dataset: c.dataset, noise: c.noise, seed: c.seed })),
@@ -84,7 +75,6 @@ export async function evaluateAgent(options: EvaluateOptions): Promise<{ summary
     comparisons,
     computeRatio: of('agent')[0].epochs / of('grid')[0].epochs,
     outcomes,
-  };
-  await writeJson(path.join(options.out, 'summary.json'), summary);
+  } satisfies EvaluateSummary);
   return { summary, results };
 }

@@ -1,0 +1,19 @@
+/** The command table: every `autoflood` command, in the order of `--help`. */
+import type { CommandSpec } from '../command.js';
+import { trainAgentCommand } from './agent.js';
+import { fetchCommand, reportCommand } from './files.js';
+import { reproduceBenchmarkCommand, reproduceSyntheticCommand } from './reproduce.js';
+import { evaluateCommand, gridCommand, tuneCommand } from './search.js';
+import { trainCommand } from './train.js';
+
+export const COMMANDS: CommandSpec[] = [
+  trainCommand,
+  gridCommand,
+  tuneCommand,
+  trainAgentCommand,
+  evaluateCommand,
+  reproduceSyntheticCommand,
+  reproduceBenchmarkCommand,
+  reportCommand,
+  fetchCommand,
+];

@@ -1,0 +1,144 @@
+/** `autoflood grid`, `tune` and `evaluate-agent`: many trainings on the worker pool, compared. */
+import { fileURLToPath } from 'node:url';
+import { TASK_DISTRIBUTIONS } from '../../../agents/tasks.js';
+import { level, pct, percent, READING_SHORT } from '../../report/format.js';
+import { METHODS, type Method } from '../../search/compare.js';
+import { evaluateAgent, type EvaluateSummary } from '../../search/evaluate.js';
+import { runGrid, type GridSummary } from '../../search/grid.js';
+import { levelGrid, parseLevels } from '../../search/levels.js';
+import { READINGS } from '../../search/select.js';
+import { tune, type TuneSummary } from '../../search/tune.js';
+import type { TrialResult } from '../../trials/trial.js';
+import { integer, oneOf, text, type ValueKind } from '../../util/values.js';
+import type { CommandContext, CommandSpec } from '../command.js';
+import { poolFlags, seedsKind, trainConfigOf, trainFlags } from '../options.js';
+import { datasetSlug } from './train.js';
+
+/** The agent committed with the repo, trained by the command in the README. */
+export const DEFAULT_AGENT = fileURLToPath(new URL('../../../agents/default-agent.json', import.meta.url));
+
+interface PoolFlags extends Record<string, unknown> {
+  workers: number;
+  resume: boolean;
+  backend: string;
+}
+
+/** The pool settings of parsed flags, with progress per finished trial. */
+function poolOf(o: PoolFlags, context: CommandContext, label: string, status: (r: TrialResult) => string) {
+  return { workers: o.workers, backend: context.backend, resume: o.resume, out: context.out, onTrial: context.trialProgress(label, status) };
+}
+
+interface GridFlags extends PoolFlags {
+  levels: number[];
+  seeds: number[];
+}
+
+type Results<S> = { summary: S; results: TrialResult[] };
+
+export const gridCommand: CommandSpec<GridFlags, Results<GridSummary>> = {
+  name: ['grid'],
+  description: 'grid search over the flood level, on worker threads',
+  example: 'autoflood grid --dataset two-gaussians --noise 0.1 --levels 0:0.5:0.05 --seeds 3 --epochs 200',
+  flags: [
+    ...trainFlags(['flood', 'seed']),
+    { key: 'levels', flag: '--levels <grid>', help: 'flood levels: start:stop:step or a comma list', kind: levelGrid, default: parseLevels('0:0.5:0.01'), defaultText: '0:0.5:0.01' },
+    { key: 'seeds', flag: '--seeds <n>', help: 'seeds 0..n-1, or a comma list; one full grid each', kind: seedsKind, default: [0], defaultText: '1' },
+    ...poolFlags('runs/grid-<dataset>-<time>'),
+  ],
+  outPrefix: (o) => `grid-${datasetSlug(o.dataset)}`,
+  run(o, context) {
+    const base = trainConfigOf(o, ['flood', 'seed']);
+    context.logger.info(`grid: ${o.levels.length} levels x ${o.seeds.length} seeds = ${o.levels.length * o.seeds.length} trainings of ${base.epochs} epochs -> ${context.out}`);
+    return runGrid({
+      base, levels: o.levels, seeds: o.seeds,
+      ...poolOf(o, context, 'grid', (r) => `last: b ${r.config.flood} seed ${r.config.seed} test ${percent(r.last.testAcc)}`),
+    });
+  },
+  report: ({ summary, results }) => ({ kind: 'grid', summary, results }),
+  lines: ({ summary }, _o, context) => [
+    ...READINGS.map((reading) => {
+      const s = summary.selection[reading];
+      return `${READING_SHORT[reading]}: chosen b ${level(s.floodLevel)}, test acc ${pct(s.testAcc)} (no flooding ${pct(s.noFloodTestAcc)})`;
+    }),
+    `wrote ${context.out}/{trials.jsonl,summary.json,report.md,report.html}; ${summary.trialsRunNow} trainings run now`,
+  ],
+};
+
+/** `--method agent,grid` or `all`. */
+const methodsKind: ValueKind<Method[]> = {
+  accepts: `a comma list of ${METHODS.join(', ')}, or all`,
+  parse: (raw) => {
+    if (raw.trim() === 'all') return [...METHODS];
+    const methods = raw.split(',').map((m) => m.trim());
+    const known = methods.every((m) => (METHODS as readonly string[]).includes(m));
+    return known && new Set(methods).size === methods.length ? (methods as Method[]) : undefined;
+  },
+  check: (v): v is Method[] => Array.isArray(v) && v.length > 0 && v.every((m) => (METHODS as readonly string[]).includes(m)),
+};
+
+interface TuneFlags extends PoolFlags {
+  method: Method[];
+  agent: string;
+  levels?: number[];
+  seeds: number[];
+}
+
+export const tuneCommand: CommandSpec<TuneFlags, Results<TuneSummary>> = {
+  name: ['tune'],
+  description: 'find the flood level for a dataset: agent, heuristic, grid, compared',
+  example: 'autoflood tune --dataset two-gaussians --noise 0.1 --epochs 100 --width 100 --method all',
+  flags: [
+    ...trainFlags(['flood', 'seed']),
+    { key: 'method', flag: '--method <names>', help: `${METHODS.join(' | ')}, comma-separated, or all`, kind: methodsKind, default: [...METHODS], defaultText: 'all' },
+    { key: 'agent', flag: '--agent <path>', help: 'agent file', kind: text, default: DEFAULT_AGENT, defaultText: 'the committed agents/default-agent.json' },
+    { key: 'levels', flag: '--levels <grid>', help: 'grid levels', kind: levelGrid, defaultText: '0:0.5:0.05 synthetic, 0:0.1:0.01 otherwise' },
+    { key: 'seeds', flag: '--seeds <n>', help: 'seeds 0..n-1, or a comma list', kind: seedsKind, default: [0], defaultText: '1' },
+    ...poolFlags('runs/tune-<dataset>-<time>'),
+  ],
+  outPrefix: (o) => `tune-${datasetSlug(o.dataset)}`,
+  run(o, context) {
+    return tune({
+      config: trainConfigOf(o, ['flood', 'seed']), methods: o.method, seeds: o.seeds, levels: o.levels, agentPath: o.agent,
+      ...poolOf(o, context, 'tune', (r) => `${r.tag} b ${r.config.flood}: ${percent(r.last.testAcc)}`),
+    });
+  },
+  report: ({ summary, results }) => ({ kind: 'tune', summary, results }),
+  lines: ({ summary }, _o, context) => [
+    ...summary.methods.map((m) =>
+      `${m.method.padEnd(9)} test acc last ${pct(m.testAcc.last)}, early-stopped ${pct(m.testAcc.bestVal)}; b ${level(m.floodLevel.last)}; ${m.epochs} epochs`),
+    `wrote ${context.out}/{trials.jsonl,summary.json,report.md,report.html}`,
+  ],
+};
+
+interface EvaluateFlags extends PoolFlags {
+  agent: string;
+  tasks: string;
+  instances: number;
+  seed: number;
+}
+
+export const evaluateCommand: CommandSpec<EvaluateFlags, Results<EvaluateSummary>> = {
+  name: ['evaluate-agent'],
+  description: 'agent vs heuristic vs grid vs no flooding on held-out tasks, paired 95% intervals',
+  example: 'autoflood evaluate-agent --agent runs/agents/mine/agent.json --instances 9',
+  flags: [
+    { key: 'agent', flag: '--agent <path>', help: 'agent file', kind: text, default: DEFAULT_AGENT, defaultText: 'the committed agents/default-agent.json' },
+    { key: 'tasks', flag: '--tasks <name>', help: 'held-out task distribution', kind: oneOf(TASK_DISTRIBUTIONS), default: 'synthetic-heldout-high' },
+    { key: 'instances', flag: '--instances <n>', help: 'held-out task instances (seeds)', kind: integer(5), default: 6 },
+    { key: 'seed', flag: '--seed <n>', help: 'seed of the held-out stream', kind: integer(0), default: 0 },
+    ...poolFlags('runs/evaluate-agent-<time>'),
+  ],
+  outPrefix: () => 'evaluate-agent',
+  run(o, context) {
+    return evaluateAgent({
+      agentPath: o.agent, tasks: o.tasks, instances: o.instances, seed: o.seed,
+      ...poolOf(o, context, 'evaluate', (r) => `${r.config.dataset} ${r.tag} b ${r.config.flood}: ${percent(r.last.testAcc)}`),
+    });
+  },
+  report: ({ summary }) => ({ kind: 'evaluate-agent', summary }),
+  lines: ({ summary }, _o, context) => [
+    ...summary.comparisons.map((c) =>
+      `agent - ${c.versus} (${c.reading}): ${(100 * c.testAcc.mean).toFixed(2)} ± ${(100 * c.testAcc.halfWidth).toFixed(2)} points (95% CI, n=${c.testAcc.n})`),
+    `agent compute = ${(100 * summary.computeRatio).toFixed(1)}% of grid's; wrote ${context.out}/report.md`,
+  ],
+};

@@ -1,0 +1,132 @@
+/**
+ * Command-line options as one table per command: each row is a flag with its help, its kind of
+ * value (parse + validation) and its default. The same rows make the commander options, the
+ * help text and the parsed, validated options object; errors name the flag as the user typed it.
+ */
+import { availableParallelism } from 'node:os';
+import { BACKEND_CHOICES } from '../backend/index.js';
+import { DEFAULT_TRAIN_CONFIG, resolveTrainConfig, TRAIN_OPTIONS, type TrainConfig } from '../train/config.js';
+import { integer, listOf, oneOf, parseValue, text, type ValueKind } from '../util/values.js';
+import { LOG_LEVELS } from './log.js';
+
+export interface Flag {
+  /** Property of the parsed options object. */
+  key: string;
+  /** As commander takes it: '--train-size <n>', or '--resume' for a switch. */
+  flag: string;
+  help: string;
+  /** The kind of value; absent for a switch (true when given, else false). */
+  kind?: ValueKind<unknown>;
+  /** Used when the flag is not given; absent: the option stays undefined. */
+  default?: unknown;
+  /** How the default reads in the help, when it is not `default` itself. */
+  defaultText?: string;
+}
+
+/** A usage error: the user's words are off. The CLI prints it with a hint to --help. */
+export class UsageError extends Error {
+  /** The command, as typed after `autoflood` (set by the wrapper), for the hint to its --help. */
+  command?: string;
+
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+/** The long flag, e.g. '--train-size' of '--train-size <n>'. */
+export const flagName = (row: Flag): string => row.flag.split(' ')[0];
+
+const show = (value: unknown): string => (Array.isArray(value) ? value.join(',') || 'none' : String(value));
+
+/** The help line of a row, with its default once. */
+export function helpOf(row: Flag): string {
+  const fallback = row.defaultText ?? (row.default === undefined ? undefined : show(row.default));
+  return fallback === undefined ? row.help : `${row.help} (default: ${fallback})`;
+}
+
+/**
+ * Parses and validates every flag of a command from commander's raw values (strings, or true
+ * for switches), filling in defaults. Throws UsageError naming the flag as typed.
+ */
+export function parseFlags<T>(rows: Flag[], raw: Record<string, unknown>): T {
+  const options: Record<string, unknown> = {};
+  for (const row of rows) {
+    const given = raw[row.key];
+    if (row.kind === undefined) {
+      options[row.key] = given === true;
+      continue;
+    }
+    if (given === undefined) {
+      options[row.key] = row.default;
+      continue;
+    }
+    try {
+      options[row.key] = parseValue(flagName(row), row.kind, String(given));
+    } catch (err) {
+      const message = (err as Error).message;
+      throw new UsageError(message.startsWith(flagName(row)) ? message : `${flagName(row)}: ${message}`);
+    }
+  }
+  return options as T;
+}
+
+/** --log-level: every command has it. */
+export const LOG_FLAGS: Flag[] = [
+  { key: 'logLevel', flag: '--log-level <level>', help: 'log verbosity', kind: oneOf(LOG_LEVELS), default: 'info' },
+];
+
+export const BACKEND_FLAG: Flag = {
+  key: 'backend', flag: '--backend <name>', help: 'tfjs backend (auto: the fastest that loads)', kind: oneOf(BACKEND_CHOICES), default: 'auto',
+};
+
+/** Output folder; `example` is the default's pattern for the help. */
+export function outFlag(example: string): Flag {
+  return { key: 'out', flag: '--out <dir>', help: 'output folder', kind: text, defaultText: example };
+}
+
+/** Flags of every command that trains many models on the worker pool. */
+export function poolFlags(outExample: string): Flag[] {
+  return [
+    { key: 'workers', flag: '--workers <n>', help: 'worker threads', kind: integer(1, 256), default: availableParallelism() },
+    BACKEND_FLAG,
+    { key: 'resume', flag: '--resume', help: 'continue the run in --out, skipping finished work (same options needed)' },
+    outFlag(outExample),
+  ];
+}
+
+/**
+ * The training-option table as flags. They have no parsed default: what the user leaves out
+ * comes from the dataset's defaults, then the global ones (`trainConfigOf`).
+ */
+export function trainFlags(omit: (keyof TrainConfig)[] = []): Flag[] {
+  return TRAIN_OPTIONS.filter((row) => !omit.includes(row.key)).map((row) => {
+    const fallback = DEFAULT_TRAIN_CONFIG[row.key];
+    return { key: row.key, flag: row.flag, help: row.help, kind: row.kind, defaultText: fallback === undefined ? undefined : show(fallback) };
+  });
+}
+
+/** The resolved training config of parsed options (their training fields only). */
+export function trainConfigOf(options: Record<string, unknown>, omit: (keyof TrainConfig)[] = []): TrainConfig {
+  const user: Record<string, unknown> = {};
+  for (const row of TRAIN_OPTIONS) if (!omit.includes(row.key) && options[row.key] !== undefined) user[row.key] = options[row.key];
+  try {
+    return resolveTrainConfig(user as Partial<TrainConfig>);
+  } catch (err) {
+    throw new UsageError((err as Error).message.replace(/^(\w+):/, (_m, key: string) => `${TRAIN_OPTIONS.find((r) => r.key === key)?.flag.split(' ')[0] ?? key}:`));
+  }
+}
+
+/** `--seeds 3` means seeds 0, 1, 2; `--seeds 4,7` names them (no repeats). */
+export const seedsKind: ValueKind<number[]> = {
+  accepts: 'a count n (seeds 0..n-1) or a comma list of distinct integers >= 0',
+  parse: (raw) => {
+    if (raw.includes(',')) {
+      const seeds = listOf(integer(0)).parse(raw);
+      return seeds !== undefined && new Set(seeds).size === seeds.length ? seeds : undefined;
+    }
+    const n = integer(1, 10_000).parse(raw);
+    return n === undefined ? undefined : Array.from({ length: n }, (_, i) => i);
+  },
+  check: (v): v is number[] => Array.isArray(v) && v.length > 0 && v.every((s) => Number.isInteger(s) && s >= 0),
+};

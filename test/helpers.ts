@@ -1,0 +1,44 @@
+/** What the tests share: temporary folders, tiny real configs, scripted epochs and readouts. */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after } from 'node:test';
+import { resolveTrainConfig, type TrainConfig } from '../src/train/config.js';
+import type { EpochMetrics } from '../src/train/controller.js';
+import type { Readout } from '../src/train/trainer.js';
+
+const made: string[] = [];
+after(async () => {
+  await Promise.all(made.map((d) => rm(d, { recursive: true, force: true })));
+});
+
+/** A fresh temporary folder, removed when the test file ends. */
+export async function tmpDir(name = 'test'): Promise<string> {
+  const dir = await mkdtemp(path.join(tmpdir(), `autoflood-${name}-`));
+  made.push(dir);
+  return dir;
+}
+
+/** A small but real task: Two Gaussians at 10% noise, a 2x32 MLP, 4 epochs (about a second). */
+export function tinyConfig(overrides: Partial<TrainConfig> = {}): TrainConfig {
+  return resolveTrainConfig({
+    dataset: 'two-gaussians', noise: 0.1, trainSize: 200, valSize: 100, testSize: 400,
+    depth: 2, width: 32, epochs: 4, batchSize: 100, ...overrides,
+  });
+}
+
+/** The same task as command-line flags (with the wasm backend). */
+export const TINY_FLAGS = ['--train-size', '200', '--val-size', '100', '--test-size', '400', '--depth', '2', '--width', '32', '--backend', 'wasm'];
+
+/** Scripted epochs: every field has a plain value unless the row sets it; epochs are numbered 1.. */
+export function scriptedEpochs(rows: Partial<EpochMetrics>[]): EpochMetrics[] {
+  return rows.map((row, i) => ({
+    epoch: i + 1, trainLoss: 0.5, trainAcc: 0.9, valLoss: 0.45, valAcc: 0.8, valLossClean: 0.3, valAccClean: 0.85,
+    floodedFraction: 0, floodLevel: 0, lr: 1e-3, wallSeconds: 0.5 * (i + 1), ...row,
+  }));
+}
+
+/** A test reading with clean-label figures 5 points above the noisy ones. */
+export function readout(epoch: number, valAcc: number, testAcc: number): Readout {
+  return { epoch, valAcc, valAccClean: valAcc + 0.05, testLoss: 0.5, testAcc, testLossClean: 0.3, testAccClean: testAcc + 0.05 };
+}
