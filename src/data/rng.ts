@@ -22,6 +22,22 @@ function hashString(text: string): number {
 }
 
 /**
+ * The full state of an `Rng` as plain numbers (JSON- and structured-clone-safe):
+ * `Rng.fromState(rng.state())` continues exactly where `rng` is.
+ */
+export interface RngState {
+  /** The seed the stream was made from (`fork` derives from it). */
+  seed: number;
+  /** The four sfc32 words, uint32 each. */
+  a: number;
+  b: number;
+  c: number;
+  d: number;
+  /** The second Box-Muller value waiting to be returned by `normal()`, or null. */
+  spareNormal: number | null;
+}
+
+/**
  * Seeded pseudo-random numbers. `new Rng(seed)` always yields the same sequence; `fork(label)`
  * derives independent, reproducible streams (data, noise, shuffling, ...) from one seed.
  */
@@ -43,6 +59,27 @@ export class Rng {
     this.c = mix();
     this.d = mix();
     for (let i = 0; i < 12; i++) this.next();
+  }
+
+  /** The generator's current state, as plain data. */
+  state(): RngState {
+    const { seed, a, b, c, d } = this;
+    return { seed, a: a >>> 0, b, c, d, spareNormal: this.spareNormal ?? null }; // a may be held signed
+  }
+
+  /** A generator that continues from `state` (as returned by `state()`). */
+  static fromState(state: RngState): Rng {
+    const words = [state.a, state.b, state.c, state.d];
+    if (!words.every((w) => Number.isInteger(w) && w >= 0 && w < 2 ** 32)) {
+      throw new RangeError(`rng state: a, b, c, d must be uint32 integers, got ${words.join(', ')}`);
+    }
+    if (state.spareNormal !== null && !Number.isFinite(state.spareNormal)) {
+      throw new RangeError(`rng state: spareNormal must be a finite number or null, got ${state.spareNormal}`);
+    }
+    const rng = new Rng(state.seed);
+    [rng.a, rng.b, rng.c, rng.d] = words;
+    rng.spareNormal = state.spareNormal ?? undefined;
+    return rng;
   }
 
   /** Next 32-bit unsigned integer. */

@@ -13,6 +13,7 @@ import { Rng } from '../data/rng.js';
 import type { Dataset, Split } from '../data/types.js';
 import { buildModel, defaultModelSpec, type ModelSpec } from '../models/index.js';
 import { augmentBatch } from '../models/augment.js';
+import { CHECKPOINT_FORMAT_VERSION, type TensorData, type TrainerCheckpoint } from './checkpoint.js';
 import type { TrainConfig } from './config.js';
 import type { EpochMetrics } from './controller.js';
 
@@ -68,16 +69,53 @@ function setLearningRate(optimizer: tf.Optimizer, lr: number): void {
   else o.learningRate = lr;
 }
 
+/**
+ * tfjs's `AdamOptimizer.setWeights` recomputes the bias-correction powers beta^(t+1) with `pow`,
+ * which differs in the last float32 bits from the running product the steps keep (acc *= beta
+ * once per step). Sets the running product, so a restored Adam continues bit-identically.
+ */
+function restoreAdamPowers(optimizer: tf.Optimizer): void {
+  const adam = optimizer as unknown as { beta1: number; beta2: number; accBeta1: tf.Variable; accBeta2: tf.Variable };
+  const running = (beta: number) => {
+    let acc = Math.fround(beta);
+    for (let i = 0; i < optimizer.iterations; i++) acc = Math.fround(acc * Math.fround(beta));
+    return acc;
+  };
+  tf.tidy(() => {
+    adam.accBeta1.assign(tf.scalar(running(adam.beta1)));
+    adam.accBeta2.assign(tf.scalar(running(adam.beta2)));
+  });
+}
+
+/** Frees an optimiser; tfjs's MomentumOptimizer.dispose forgets its learning-rate scalar `c`. */
+function disposeOptimizer(optimizer: tf.Optimizer): void {
+  optimizer.dispose();
+  (optimizer as unknown as { c?: tf.Tensor }).c?.dispose();
+}
+
+/** A tensor's shape and values, copied (some backends hand out their own storage). */
+async function tensorData(t: tf.Tensor): Promise<TensorData> {
+  const raw = (await t.data()) as ArrayLike<number>;
+  const values = new Float32Array(raw);
+  if (t.dtype !== 'float32' && values.some((v, i) => v !== raw[i])) {
+    throw new RangeError(`checkpoint: ${t.dtype} values of a tensor do not fit float32 exactly`);
+  }
+  return { shape: t.shape.slice(), values };
+}
+
+const toTensors = (ts: TensorData[]) => ts.map((t) => tf.tensor(t.values, t.shape));
+const shapeText = (ts: { shape: number[] }[]) => ts.map((t) => `[${t.shape}]`).join(' ');
+
 export class Trainer {
   readonly config: TrainConfig;
   readonly dataset: Dataset;
   readonly model: tf.LayersModel;
   readonly history: EpochMetrics[] = [];
-  private readonly optimizer: tf.Optimizer;
-  private readonly shuffleRng: Rng;
-  private readonly augmentRng: Rng;
+  private optimizer: tf.Optimizer;
+  private shuffleRng: Rng;
+  private augmentRng: Rng;
   private readonly exampleSize: number;
-  private readonly startTime = performance.now();
+  private startTime = performance.now();
   private best: { epoch: number; valAcc: number; valAccClean: number; weights: tf.Tensor[] } | undefined;
 
   constructor(config: TrainConfig, dataset: Dataset) {
@@ -91,8 +129,113 @@ export class Trainer {
     this.exampleSize = dataset.featureShape.reduce((a, b) => a * b, 1);
   }
 
+  /**
+   * A trainer that continues from `checkpoint` (see `restore`). `config` and `dataset` must
+   * describe the same model and data as the run that made it; the flood level may differ.
+   */
+  static async fromCheckpoint(config: TrainConfig, dataset: Dataset, checkpoint: TrainerCheckpoint): Promise<Trainer> {
+    const trainer = new Trainer(config, dataset);
+    try {
+      await trainer.restore(checkpoint);
+      return trainer;
+    } catch (error) {
+      trainer.dispose();
+      throw error;
+    }
+  }
+
   get epochsDone(): number {
     return this.history.length;
+  }
+
+  /**
+   * Everything the next epochs depend on, as plain data: weights, optimiser state (iteration
+   * count and slots), both random streams, history and the best-validation snapshot.
+   * Between epochs only; the tensors' values are copied.
+   */
+  async checkpoint(): Promise<TrainerCheckpoint> {
+    const named = await this.optimizer.getWeights();
+    let optimizer: TrainerCheckpoint['optimizer'];
+    try {
+      optimizer = await Promise.all(named.map(async ({ name, tensor }) => ({ name, ...(await tensorData(tensor)) })));
+    } finally {
+      named[0].tensor.dispose(); // the iteration count is a fresh scalar; the slots are the optimiser's own
+    }
+    const checkpoint: TrainerCheckpoint = {
+      formatVersion: CHECKPOINT_FORMAT_VERSION,
+      epoch: this.epochsDone,
+      weights: await Promise.all(this.model.getWeights().map(tensorData)),
+      optimizer,
+      rng: { shuffle: this.shuffleRng.state(), augment: this.augmentRng.state() },
+      history: this.history.map((m) => ({ ...m })),
+    };
+    if (this.best) {
+      const { epoch, valAcc, valAccClean, weights } = this.best;
+      checkpoint.best = { epoch, valAcc, valAccClean, weights: await Promise.all(weights.map(tensorData)) };
+    }
+    return checkpoint;
+  }
+
+  /**
+   * Replaces this trainer's state with `checkpoint`'s (from this or another trainer of the same
+   * model and optimiser kind): weights, optimiser state, random streams, history (so epoch
+   * numbers and the learning-rate schedule continue) and the best snapshot. The next
+   * `runEpoch` gives what the checkpointed trainer's next `runEpoch` would have given.
+   * `wallSeconds` continues from the checkpoint's last epoch.
+   */
+  async restore(checkpoint: TrainerCheckpoint): Promise<void> {
+    this.checkCheckpoint(checkpoint);
+    const shuffleRng = Rng.fromState(checkpoint.rng.shuffle);
+    const augmentRng = Rng.fromState(checkpoint.rng.augment);
+    const optimizer = makeOptimizer(this.config);
+    const named = checkpoint.optimizer.map(({ name, shape, values }) => ({ name, tensor: tf.tensor(values, shape) }));
+    try {
+      await optimizer.setWeights(named); // the slots become new variables sharing these tensors' data
+      if (this.config.optimizer === 'adam') restoreAdamPowers(optimizer);
+    } catch (error) {
+      disposeOptimizer(optimizer);
+      throw error;
+    } finally {
+      tf.dispose(named.map((n) => n.tensor));
+    }
+    disposeOptimizer(this.optimizer);
+    this.optimizer = optimizer;
+
+    const weights = toTensors(checkpoint.weights);
+    this.model.setWeights(weights);
+    tf.dispose(weights);
+    this.shuffleRng = shuffleRng;
+    this.augmentRng = augmentRng;
+    this.history.splice(0, this.history.length, ...checkpoint.history.map((m) => ({ ...m })));
+    if (this.best) tf.dispose(this.best.weights);
+    const best = checkpoint.best;
+    this.best = best && { epoch: best.epoch, valAcc: best.valAcc, valAccClean: best.valAccClean, weights: toTensors(best.weights) };
+    this.startTime = performance.now() - 1000 * (this.history.at(-1)?.wallSeconds ?? 0);
+  }
+
+  /** Throws, naming the mismatch, unless `c` fits this trainer's model and optimiser. */
+  private checkCheckpoint(c: TrainerCheckpoint): void {
+    if (c.formatVersion !== CHECKPOINT_FORMAT_VERSION) {
+      throw new Error(`restore: checkpoint format version ${c.formatVersion}, expected ${CHECKPOINT_FORMAT_VERSION}`);
+    }
+    if (c.epoch !== c.history.length || c.history.some((m, i) => m.epoch !== i + 1)) {
+      throw new Error(`restore: checkpoint at epoch ${c.epoch} has a history of epochs ${c.history.map((m) => m.epoch)}`);
+    }
+    const expected = shapeText(this.model.getWeights());
+    const checkShapes = (what: string, weights: TensorData[]) => {
+      if (shapeText(weights) !== expected) {
+        throw new Error(`restore: checkpoint ${what} have shapes ${shapeText(weights)}, this model ${expected}`);
+      }
+    };
+    checkShapes('weights', c.weights);
+    if (c.best) checkShapes('best weights', c.best.weights);
+    const slots = (this.config.optimizer === 'adam' ? 2 : 1) * this.model.trainableWeights.length;
+    if (c.optimizer[0]?.name !== 'iter' || (c.optimizer.length !== 1 && c.optimizer.length !== 1 + slots)) {
+      throw new Error(
+        `restore: checkpoint has ${c.optimizer.length} optimizer weights, ` +
+        `${this.config.optimizer} on this model has the iteration count and 0 or ${slots} slots`,
+      );
+    }
   }
 
   /**
@@ -242,7 +385,7 @@ export class Trainer {
   /** Frees the model, optimiser state and snapshot. */
   dispose(): void {
     if (this.best) tf.dispose(this.best.weights);
-    this.optimizer.dispose();
+    disposeOptimizer(this.optimizer);
     this.model.dispose();
   }
 }
