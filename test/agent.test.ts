@@ -111,7 +111,7 @@ describe('tune --method all', () => {
       levels: [0, 0.2], agentPath, out, workers: 2,
     });
     assert.deepEqual(summary.methods.map((m) => m.method), ['agent', 'heuristic', 'grid', 'none']);
-    const epochs = Object.fromEntries(summary.methods.map((m) => [m.method, m.epochs]));
+    const epochs = Object.fromEntries(summary.methods.map((m) => [m.method, m.epochs.mean]));
     assert.deepEqual(epochs, { agent: 6, heuristic: 6, grid: 12, none: 6 });
     for (const m of summary.methods) assert.ok(m.testAcc.last.mean > 0.5, `${m.method} trained`);
     const saved = JSON.parse(await readFile(path.join(out, 'summary.json'), 'utf8'));

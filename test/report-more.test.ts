@@ -3,7 +3,8 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { test } from 'node:test';
 import type { AgentFile } from '../agents/agent.js';
-import { methodOutcomes, type Method } from '../src/search/compare.js';
+import { planOf, type Method } from '../src/search/compare.js';
+import { makeTrial } from '../src/trials/trial.js';
 import { pairedDifference } from '../src/util/stats.js';
 import { RUN_FORMAT_VERSION, type RunKind } from '../src/util/files.js';
 import { RUN_LOG_FILE } from '../src/trials/run-log.js';
@@ -21,6 +22,7 @@ import type { Readout } from '../src/train/trainer.js';
 import { tmpDir } from './helpers.js';
 
 const EPOCHS = 8;
+const AGENT_PATH = 'agent.json';
 const LEVELS = [0, 0.2, 0.4];
 const SEEDS = [0, 1];
 
@@ -60,9 +62,11 @@ interface RunSpec {
 function run(spec: RunSpec): TrialResult {
   const config = { ...DEFAULT_TRAIN_CONFIG, dataset: 'two-gaussians', noise: 0.1, epochs: EPOCHS, testEvery: 2, ...spec.config };
   const tag = spec.tag ?? 'grid';
+  const kind = spec.controller ?? 'constant';
+  const controller = kind === 'agent' ? { kind, path: AGENT_PATH } : { kind };
   return {
-    id: `${tag}-${config.dataset}-${config.noise}-${config.seed}-${config.flood}`,
-    tag, config, controller: { kind: spec.controller ?? 'constant' }, backend: 'cpu',
+    id: makeTrial(config, controller, tag).id,
+    tag, config, controller, backend: 'cpu',
     history: history(spec.levels ?? Array.from({ length: EPOCHS }, () => config.flood), spec.lowLoss),
     last: readout(EPOCHS, ...spec.last),
     bestVal: readout(5, ...spec.bestVal),
@@ -151,6 +155,13 @@ function methodRunsOf(config: Partial<TrainConfig>, seed: number, agentAcc: [num
 }
 
 const METHODS: Method[] = ['agent', 'heuristic', 'grid', 'none'];
+
+/** The outcomes of `methods` on one task's finished trainings, read by the methods' own plans. */
+function methodOutcomes(runs: TrialResult[], methods: Method[]) {
+  const done = new Map(runs.map((r) => [r.id, r]));
+  const config = { ...runs[0].config, flood: 0 };
+  return methods.map((m) => planOf(m, config, { methods, levels: LEVELS, agentPath: AGENT_PATH }).outcome(done));
+}
 
 test('writeTuneReport: methods table, b trajectories, accuracy per method and loss curves', async () => {
   const dir = await tmp();

@@ -7,7 +7,7 @@ import type { EvaluateSummary } from '../search/evaluate.js';
 import { READINGS } from '../search/select.js';
 import { formatLevel, instanceAccuracy } from './charts.js';
 import type { Chart, Report, Section, Table } from './document.js';
-import { count, datasetName, noiseRate, pairedPoints, READING_LABEL, READING_SHORT } from './format.js';
+import { countStat, datasetName, noiseRate, pairedPoints, READING_LABEL, READING_SHORT } from './format.js';
 import { METHOD_LABEL, methodAccuracyChart, methodsNote, methodsTable, trajectoryChart } from './methods.js';
 
 /** Task instances with a b trajectory chart each. */
@@ -43,7 +43,7 @@ function computeNote(summary: EvaluateSummary): string {
   const lines = [
     `The agent trains **${(100 * summary.computeRatio).toFixed(1)}%** of the grid search's epochs per task instance` +
       (agent !== undefined && grid !== undefined
-        ? ` (${count(agent.epochs)} against ${count(grid.epochs)}: one training against one per flood level).`
+        ? ` (${countStat(agent.epochs)} against ${countStat(grid.epochs)}: one training against one per flood level and the warm-up that sets the levels).`
         : '.'),
   ];
   if (agent !== undefined && grid !== undefined && agent.seconds.n > 0 && grid.seconds.mean > 0) {
@@ -60,9 +60,9 @@ export function evaluateReport(summary: EvaluateSummary): Report {
   const intro = [
     `Held-out tasks **${summary.tasks}**: ${summary.taskDescription.replace(/\.?$/, '.')}`,
     `${instances.length} task instances, one seed each; on each, every method trains on the same data and initialisation.` +
-      (levels.length > 0
-        ? ` The grid search trains ${levels.length} flood levels (b from ${formatLevel(Math.min(...levels))} to ${formatLevel(Math.max(...levels))}).`
-        : ''),
+      (levels !== undefined && levels.length > 0
+        ? ` The searches consider ${levels.length} flood levels (b from ${formatLevel(Math.min(...levels))} to ${formatLevel(Math.max(...levels))}).`
+        : ' The searches consider b = 0, 0.1, ..., 1 x each task\'s loss scale.'),
     methodsNote(methods),
   ].join('\n\n');
   const points = summary.outcomes.flatMap((o) => {

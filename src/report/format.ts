@@ -76,6 +76,12 @@ export function count(n: number): string {
   return n.toLocaleString('en-US');
 }
 
+/** A count over seeds: "120" when it is the same on every seed, "118 ± 3" otherwise. */
+export function countStat(s: Stat): string {
+  if (s.n === 0) return '—';
+  return s.std === 0 ? count(Math.round(s.mean)) : `${count(Math.round(s.mean))} ± ${count(Math.round(s.std))}`;
+}
+
 /** A label-noise rate in [0, 1] as a percentage without trailing zeros: 10%, 2.5%. */
 export function noiseRate(noise: number): string {
   return `${Number((100 * noise).toFixed(2))}%`;

@@ -8,12 +8,15 @@ import { READINGS } from '../search/select.js';
 import type { MethodSummary } from '../search/tune.js';
 import { floodLevelTrajectory, formatLevel, methodAccuracy, type LevelSeries } from './charts.js';
 import type { Chart, Table } from './document.js';
-import { count, durationStat, level, pct, READING_SHORT } from './format.js';
+import { countStat, durationStat, level, pct, READING_SHORT } from './format.js';
 
 /** Names of the methods in tables and legends. */
 export const METHOD_LABEL: Record<Method, string> = {
   agent: 'agent',
   heuristic: 'heuristic',
+  rule: 'fixed rule',
+  sh: 'successive halving',
+  pbt: 'PBT',
   grid: 'grid search',
   none: 'no flooding',
 };
@@ -24,7 +27,14 @@ export function methodsNote(methods: Method[]): string {
     agent: '**agent**: one training; the trained policy sets b after a warm-up without flooding. b is the last level in force.',
     heuristic: '**heuristic**: one training; the reference\'s controller moves b by ±alpha after each epoch as validation ' +
       'accuracy rises or falls. b is the last level in force.',
-    grid: '**grid search**: one training per flood level; b is chosen by validation accuracy, separately for each reading.',
+    rule: '**fixed rule**: one training at b = c x the task\'s loss scale (the lowest validation loss of a warm-up without ' +
+      'flooding, 20% of the epochs), c the one multiple best on average over the agent\'s training tasks.',
+    sh: '**successive halving**: the grid\'s levels trained to a third, then a ninth... of the epochs; the best third by ' +
+      'validation accuracy continue from where they stopped, up to the full run. b is the level of the run that finished best.',
+    pbt: '**PBT**: a population of runs spread over the grid\'s levels; every generation the worst quarter copy the weights and ' +
+      'optimiser state of a top-quarter run and move b to a neighbouring level. b is the best final member\'s level.',
+    grid: '**grid search**: one training per flood level; b is chosen by validation accuracy, separately for each reading. ' +
+      'Without given levels, the levels are 0, 0.1, ..., 1 x the task\'s loss scale.',
     none: '**no flooding**: one training with b = 0 (the grid\'s b = 0 run).',
   };
   return methods.map((m) => `- ${about[m]}`).join('\n');
@@ -48,9 +58,9 @@ export function methodsTable(methods: MethodSummary[], per: string): Table {
       METHOD_LABEL[m.method] ?? m.method,
       ...READINGS.flatMap((r) => [pct(m.testAcc[r]), pct(m.testAccClean[r])]),
       ...READINGS.map((r) => level(m.floodLevel[r])),
-      count(m.epochs),
+      countStat(m.epochs),
       durationStat(m.seconds),
-      grid !== undefined && grid.epochs > 0 ? `${(100 * m.epochs / grid.epochs).toFixed(1)}%` : '—',
+      grid !== undefined && grid.epochs.mean > 0 ? `${(100 * m.epochs.mean / grid.epochs.mean).toFixed(1)}%` : '—',
     ]),
   };
 }

@@ -37,6 +37,13 @@ function methodRuns(results: TrialResult[], outcomes: MethodOutcome[]): FloodedR
   return series;
 }
 
+/** The loss scales the methods measured, per seed. */
+function scaleNote(outcomes: MethodOutcome[]): string {
+  const scales = new Map(outcomes.filter((o) => o.scale !== undefined).map((o) => [o.seed, o.scale as number]));
+  if (scales.size === 0) return '';
+  return ` (the lowest validation loss of a warm-up without flooding: ${[...scales].map(([seed, scale]) => `${scale.toFixed(3)} on seed ${seed}`).join(', ')})`;
+}
+
 /** Builds the report of a tune run from its summary and its trainings (as in the run log). */
 export function tuneReport(summary: TuneSummary, results: TrialResult[]): Report {
   const methods = summary.methods.map((m) => m.method);
@@ -46,9 +53,9 @@ export function tuneReport(summary: TuneSummary, results: TrialResult[]): Report
   const intro = [
     `${datasetName(summary.dataset)} at ${noiseRate(summary.noise)} label noise; ${summary.seeds.length} seed` +
       `${summary.seeds.length === 1 ? '' : 's'} (${summary.seeds.join(', ')}), every method of a seed on the same data and initialisation.` +
-      (methods.includes('grid') && levels.length > 0
-        ? ` The grid search trains ${levels.length} flood levels (b from ${formatLevel(Math.min(...levels))} to ${formatLevel(Math.max(...levels))}).`
-        : ''),
+      (levels !== undefined && levels.length > 0
+        ? ` The searches consider ${levels.length} flood levels (b from ${formatLevel(Math.min(...levels))} to ${formatLevel(Math.max(...levels))}).`
+        : ' The searches consider b = 0, 0.1, ..., 1 x the task\'s loss scale' + scaleNote(summary.outcomes) + '.'),
     methodsNote(methods),
     'Test accuracies are percentages against the noisy and the clean test labels, mean ± std over seeds, under two ' +
       'readings: the last epoch (no early stopping) and the epoch of best validation accuracy (early stopping).',

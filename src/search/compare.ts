@@ -1,122 +1,179 @@
 /**
- * Runs flood-level methods side by side on the same task (same data, same initialisation) and
- * reads them the same way. Methods:
- *   none      - b = 0
- *   grid      - one training per level, b chosen by validation accuracy (the grid command's selection)
+ * Flood-level methods side by side on the same task (same data, same initialisation), read the
+ * same way. Each method is a plan (plan.ts); `compareMethods` drives the plans of every task
+ * together through the run log, a stage at a time, on one worker pool. Methods:
+ *   none      - b = 0, one training
+ *   grid      - one training per level, b chosen by validation accuracy
+ *   sh        - successive halving over the grid's levels (halving.ts)
+ *   pbt       - population based training over the grid's levels (pbt.ts)
+ *   rule      - one training at b = c x the task's loss scale, c fixed (the best constant multiple)
  *   heuristic - the reference's controller, one training
  *   agent     - the trained policy, one training
+ * Without explicit levels, grid, sh and pbt search b = {0, 0.1, ..., 1} x the task's loss scale
+ * (scale.ts), measured by a warm-up trial that counts toward their compute.
  */
 import type { TrainConfig } from '../train/config.js';
-import type { Readout } from '../train/trainer.js';
+import { WorkerPool } from '../trials/pool.js';
 import { runLogged, type LoggedRunOptions, type RunLog } from '../trials/run-log.js';
 import { makeTrial, type TrialResult, type TrialSpec } from '../trials/trial.js';
+import { halvingPlan, HALVING_DEFAULTS, type HalvingSettings } from './halving.js';
+import { pbtPlan, PBT_DEFAULTS, type PbtSettings } from './pbt.js';
+import { finished, METHODS, nextOfStages, runOutcome, spent, type Done, type Method, type MethodOutcome, type MethodPlan } from './plan.js';
+import { lossScale, relativeLevels, scaleTrial } from './scale.js';
 import { chooseLevel, type Reading, READINGS } from './select.js';
 
-export const METHODS = ['agent', 'heuristic', 'grid', 'none'] as const;
-export type Method = (typeof METHODS)[number];
+export { METHODS, type Method, type MethodOutcome } from './plan.js';
+
+/** The multiple of the loss scale the fixed rule uses when none is given (see `autoflood fit-rule`). */
+export const DEFAULT_RULE_MULTIPLE = 0.6;
 
 export interface MethodSpec {
   methods: Method[];
-  /** Flood levels of the grid baseline. */
-  levels: number[];
+  /** Flood levels of the searches (grid, sh, pbt); absent: relative to each task's loss scale. */
+  levels?: number[];
   /** Agent file, for the agent method. */
   agentPath?: string;
   /** Heuristic options (defaults: the reference's). */
   heuristic?: Record<string, unknown>;
+  /** The fixed rule's multiple c of the loss scale. */
+  ruleMultiple?: number;
+  halving?: Partial<HalvingSettings>;
+  pbt?: Partial<PbtSettings>;
 }
 
-/** The trainings a task needs for the methods (the grid includes b = 0; 'none' reuses it). */
-export function methodTrials(config: TrainConfig, spec: MethodSpec): TrialSpec[] {
-  const trials: TrialSpec[] = [];
-  const wants = (m: Method) => spec.methods.includes(m);
-  if (wants('grid')) {
-    const levels = spec.levels.includes(0) ? spec.levels : [0, ...spec.levels];
-    for (const flood of levels) trials.push(makeTrial({ ...config, flood }, { kind: 'constant' }, 'grid'));
-  } else if (wants('none')) {
-    trials.push(makeTrial({ ...config, flood: 0 }, { kind: 'constant' }, 'grid'));
-  }
-  if (wants('heuristic')) trials.push(makeTrial({ ...config, flood: 0 }, { kind: 'heuristic', ...spec.heuristic }, 'heuristic'));
-  if (wants('agent')) {
-    if (spec.agentPath == null) throw new Error('agent: the agent method needs an agent file (--agent <path>)');
-    trials.push(makeTrial({ ...config, flood: 0 }, { kind: 'agent', path: spec.agentPath }, 'agent'));
-  }
-  return trials;
+/** The task's levels: explicit, or relative to its scale (stage 1: the scale trial). */
+function levelsOf(config: TrainConfig, spec: MethodSpec, done: Done): { levels?: number[]; scale?: number; scaleIds: string[] } {
+  if (spec.levels !== undefined) return { levels: spec.levels, scaleIds: [] };
+  const trial = scaleTrial(config);
+  const result = done.get(trial.id);
+  if (result === undefined) return { scaleIds: [trial.id] };
+  const scale = lossScale(result);
+  return { levels: relativeLevels(scale), scale, scaleIds: [trial.id] };
 }
 
-export interface MethodOutcome {
-  method: Method;
-  seed: number;
-  /** The trials the method spent (its compute). */
-  trialIds: string[];
-  /** Per reading, the trial whose readout it is (grid: the level chosen under that reading). */
-  runs: Record<Reading, string>;
-  /** Test readings under both readings (grid: of the level chosen under that reading). */
-  readouts: Record<Reading, Readout>;
-  /** The level chosen (grid, per reading) or the final level in force (controllers). */
-  floodLevel: Record<Reading, number>;
-  /** Flood level in force at each epoch (controllers; grid: the chosen level's constant). */
-  trajectory: number[];
-  /** Compute spent: epochs trained and summed wall time of the method's trainings. */
-  epochs: number;
-  seconds: number;
-}
-
-/** Reads the outcome of each method from one task's finished trainings. */
-export function methodOutcomes(results: TrialResult[], methods: Method[]): MethodOutcome[] {
-  const seed = results[0].config.seed;
-  const grid = results.filter((r) => r.tag === 'grid');
-  const outcomes: MethodOutcome[] = [];
-  const single = (method: Method, run: TrialResult): MethodOutcome => {
-    const level = run.history[run.history.length - 1].floodLevel;
-    return {
-      method, seed,
-      trialIds: [run.id],
-      runs: { last: run.id, bestVal: run.id },
-      readouts: { last: run.last, bestVal: run.bestVal },
-      floodLevel: { last: level, bestVal: level },
-      trajectory: run.history.map((m) => m.floodLevel),
-      epochs: run.history.length,
-      seconds: run.wallSeconds,
-    };
+/** A stage that needs the levels first: the scale trial until it has finished. */
+function withLevels(config: TrainConfig, spec: MethodSpec, then: (levels: number[]) => TrialSpec[]) {
+  return (done: Done): TrialSpec[] => {
+    const { levels } = levelsOf(config, spec, done);
+    return levels === undefined ? [scaleTrial(config)] : then(levels);
   };
-  for (const method of methods) {
-    if (method === 'grid') {
-      const chosen = Object.fromEntries(READINGS.map((r) => [r, chooseLevel(grid, r)])) as Record<Reading, ReturnType<typeof chooseLevel>>;
-      outcomes.push({
-        method, seed,
-        trialIds: grid.map((r) => r.id),
+}
+
+const constant = (config: TrainConfig, flood: number, tag: string) => makeTrial({ ...config, flood }, { kind: 'constant' }, tag);
+/** The b = 0 run: shared by none and grid (same id). */
+const noFlood = (config: TrainConfig) => constant(config, 0, 'grid');
+
+function gridPlan(config: TrainConfig, spec: MethodSpec): MethodPlan {
+  const trials = (levels: number[]) => [0, ...levels.filter((b) => b > 0)].map((b) => constant(config, b, 'grid'));
+  return {
+    method: 'grid',
+    next: (done) => nextOfStages([withLevels(config, spec, trials)], done),
+    outcome(done) {
+      const { levels, scale, scaleIds } = levelsOf(config, spec, done);
+      const runs = trials(levels as number[]).map((t) => finished(done, t));
+      const chosen = Object.fromEntries(READINGS.map((r) => [r, chooseLevel(runs, r)])) as Record<Reading, ReturnType<typeof chooseLevel>>;
+      const best = finished(done, chosen.last.trialId);
+      const trialIds = [...scaleIds, ...runs.map((r) => r.id)];
+      return {
+        method: 'grid', seed: config.seed, trialIds,
         runs: { last: chosen.last.trialId, bestVal: chosen.bestVal.trialId },
         readouts: { last: chosen.last.readout, bestVal: chosen.bestVal.readout },
         floodLevel: { last: chosen.last.floodLevel, bestVal: chosen.bestVal.floodLevel },
-        trajectory: Array.from({ length: grid[0].history.length }, () => chosen.last.floodLevel),
-        epochs: grid.reduce((a, r) => a + r.history.length, 0),
-        seconds: grid.reduce((a, r) => a + r.wallSeconds, 0),
-      });
-    } else if (method === 'none') {
-      const zero = grid.find((r) => r.config.flood === 0);
-      if (zero == null) throw new Error('none: no b = 0 training among the results');
-      outcomes.push(single('none', zero));
-    } else {
-      const run = results.find((r) => r.tag === method);
-      if (run == null) throw new Error(`${method}: no training among the results`);
-      outcomes.push(single(method, run));
+        trajectory: best.history.map((m) => m.floodLevel),
+        ...spent(trialIds, done), scale, levels,
+      };
+    },
+  };
+}
+
+/** A method that is one training, after `first` (the rule's scale trial) has finished. */
+function singlePlan(method: Method, run: (done: Done) => TrialSpec, first: TrialSpec[] = []): MethodPlan {
+  return {
+    method,
+    next: (done) => nextOfStages([() => first, (d) => [run(d)]], done),
+    outcome(done) {
+      const trial = run(done);
+      return runOutcome(method, finished(done, trial), [...first.map((t) => t.id), trial.id], done);
+    },
+  };
+}
+
+function rulePlan(config: TrainConfig, spec: MethodSpec): MethodPlan {
+  const multiple = spec.ruleMultiple ?? DEFAULT_RULE_MULTIPLE;
+  const scale = scaleTrial(config);
+  const level = (done: Done) => relativeLevels(lossScale(finished(done, scale)), [multiple])[0];
+  const plan = singlePlan('rule', (done) => constant(config, level(done), 'rule'), [scale]);
+  return { ...plan, outcome: (done) => ({ ...plan.outcome(done), scale: lossScale(finished(done, scale)) }) };
+}
+
+/** The plan of one method on one task. */
+export function planOf(method: Method, config: TrainConfig, spec: MethodSpec): MethodPlan {
+  switch (method) {
+    case 'none':
+      return singlePlan('none', () => noFlood(config));
+    case 'grid':
+      return gridPlan(config, spec);
+    case 'rule':
+      return rulePlan(config, spec);
+    case 'heuristic':
+      return singlePlan('heuristic', () => makeTrial({ ...config, flood: 0 }, { kind: 'heuristic', ...spec.heuristic }, 'heuristic'));
+    case 'agent': {
+      if (spec.agentPath == null) throw new Error('agent: the agent method needs an agent file (--agent <path>)');
+      const trial = makeTrial({ ...config, flood: 0 }, { kind: 'agent', path: spec.agentPath }, 'agent');
+      return singlePlan('agent', () => trial);
+    }
+    case 'sh': {
+      const settings = { ...HALVING_DEFAULTS, ...spec.halving };
+      return searchPlan('sh', config, spec, (levels) => halvingPlan(config, levels, settings));
+    }
+    case 'pbt': {
+      const settings = { ...PBT_DEFAULTS, ...spec.pbt };
+      return searchPlan('pbt', config, spec, (levels) => pbtPlan(config, levels, settings));
     }
   }
-  return outcomes;
+}
+
+/** A search over the task's levels (known once the scale trial, if any, has finished). */
+function searchPlan(method: Method, config: TrainConfig, spec: MethodSpec, make: (levels: number[]) => MethodPlan): MethodPlan {
+  return {
+    method,
+    next(done) {
+      const { levels } = levelsOf(config, spec, done);
+      return levels === undefined ? [scaleTrial(config)] : make(levels).next(done);
+    },
+    outcome(done) {
+      const { levels, scale, scaleIds } = levelsOf(config, spec, done);
+      const inner = make(levels as number[]).outcome(done);
+      const trialIds = [...scaleIds, ...inner.trialIds];
+      return { ...inner, method, trialIds, ...spent(trialIds, done), scale, levels };
+    },
+  };
 }
 
 /**
- * Runs every method on every task (one config each; the methods of a task share its data and
- * initialisation) through the run log, and reads each method's outcome per task.
- * @returns the outcomes task by task in the order of `methods`, every trial's result, and how many ran now.
+ * Runs every method on every task through the run log: each round gathers the next trials of
+ * every unfinished plan (a trial two plans share runs once) and runs them on one worker pool.
+ * @returns the outcomes task by task in the order of `spec.methods`, and every trial's result.
  */
 export async function compareMethods(
   tasks: TrainConfig[], spec: MethodSpec, log: RunLog, options: LoggedRunOptions = {},
-): Promise<{ outcomes: MethodOutcome[]; results: TrialResult[]; ranNow: number }> {
+): Promise<{ outcomes: MethodOutcome[]; results: TrialResult[] }> {
   if (spec.methods.length === 0) throw new RangeError(`method: choose at least one of ${METHODS.join(', ')}`);
-  const perTask = tasks.map((config) => methodTrials(config, spec));
-  const { results, ranNow } = await runLogged(log, perTask.flat(), options);
-  const byId = new Map(results.map((r) => [r.id, r]));
-  const outcomes = perTask.flatMap((trials) => methodOutcomes(trials.map((t) => byId.get(t.id) as TrialResult), spec.methods));
-  return { outcomes, results, ranNow };
+  const plans = tasks.map((config) => spec.methods.map((m) => planOf(m, config, spec)));
+  const done = new Map<string, TrialResult>(log.results().map((r) => [r.id, r]));
+  const pool = options.pool ?? new WorkerPool(options);
+  try {
+    for (;;) {
+      const batch = new Map<string, TrialSpec>();
+      for (const plan of plans.flat()) for (const t of plan.next(done)) batch.set(t.id, t);
+      if (batch.size === 0) break;
+      const { results } = await runLogged(log, [...batch.values()], { ...options, pool });
+      for (const r of results) done.set(r.id, r);
+    }
+  } finally {
+    if (options.pool === undefined) await pool.close();
+  }
+  const outcomes = plans.flatMap((perTask) => perTask.map((plan) => plan.outcome(done)));
+  const used = new Set(outcomes.flatMap((o) => o.trialIds));
+  return { outcomes, results: [...done.values()].filter((r) => used.has(r.id)) };
 }

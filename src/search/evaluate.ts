@@ -7,12 +7,12 @@ import { taskDistribution } from '../../agents/tasks.js';
 import { RunLog, type LoggedRunOptions } from '../trials/run-log.js';
 import type { TrialResult } from '../trials/trial.js';
 import { claimRunFolder, writeSummary, type RunHeader } from '../util/files.js';
-import { pairedDifference, type PairedDifference } from '../util/stats.js';
-import { compareMethods, METHODS, type Method, type MethodOutcome } from './compare.js';
+import { mean, pairedDifference, type PairedDifference } from '../util/stats.js';
+import { compareMethods, type Method, type MethodOutcome, type MethodSpec } from './compare.js';
 import { type Reading, READINGS } from './select.js';
 import { summarizeOutcomes, type MethodSummary } from './tune.js';
 
-export interface EvaluateOptions extends LoggedRunOptions {
+export interface EvaluateOptions extends LoggedRunOptions, Omit<MethodSpec, 'agentPath'> {
   agentPath: string;
   /** Held-out task distribution. */
   tasks: string;
@@ -36,27 +36,31 @@ export interface EvaluateSummary {
   tasks: string;
   taskDescription: string;
   instances: { dataset: string; noise: number; seed: number }[];
-  levels: number[];
+  /** The searches' levels when given; absent: relative to each task's loss scale. */
+  levels?: number[];
   methods: MethodSummary[];
   comparisons: Comparison[];
-  /** Agent's epochs / grid's epochs per task. */
+  /** Agent's epochs / grid's epochs per task (mean over tasks; NaN without both). */
   computeRatio: number;
   outcomes: MethodOutcome[];
 }
 
 export async function evaluateAgent(options: EvaluateOptions): Promise<{ summary: RunHeader & EvaluateSummary; results: TrialResult[] }> {
-  const { agentPath, tasks, instances, seed, out, resume = false, ...pool } = options;
+  const { agentPath, tasks, instances, seed, out, resume = false, methods, levels, heuristic, ruleMultiple, halving, pbt, ...pool } = options;
   if (!Number.isInteger(instances) || instances < 5) {
     throw new RangeError(`instances: need at least 5 held-out task instances, got ${instances}`);
   }
+  if (!methods.includes('agent')) throw new RangeError('method: evaluate-agent compares the agent with the others; include agent');
   const distribution = taskDistribution(tasks);
-  const methods = [...METHODS];
-  await claimRunFolder(out, { command: 'evaluate-agent', agentPath, tasks, instances, seed }, resume);
+  const spec: MethodSpec = { methods, levels, agentPath, heuristic, ruleMultiple, halving, pbt };
+  await claimRunFolder(out, { command: 'evaluate-agent', tasks, instances, seed, ...spec }, resume);
   const configs = Array.from({ length: instances }, (_, i) => distribution.sample(seed, i));
-  const { outcomes, results } = await compareMethods(configs, { methods, levels: distribution.levels, agentPath }, await RunLog.open(out), pool);
+  const log = await RunLog.open(out);
+  const { outcomes, results } = await compareMethods(configs, spec, log, pool);
+  await log.deleteCheckpoints();
   const of = (m: Method) => outcomes.filter((o) => o.method === m);
   const comparisons: Comparison[] = [];
-  for (const versus of ['heuristic', 'grid', 'none'] as const) {
+  for (const versus of methods.filter((m) => m !== 'agent')) {
     for (const reading of READINGS) {
       const acc = (m: Method, clean: boolean) => of(m).map((o) => (clean ? o.readouts[reading].testAccClean : o.readouts[reading].testAcc));
       comparisons.push({
@@ -66,14 +70,15 @@ export async function evaluateAgent(options: EvaluateOptions): Promise<{ summary
       });
     }
   }
+  const grid = of('grid');
   const summary = await writeSummary(out, 'evaluate-agent', {
     tasks: distribution.name,
     taskDescription: distribution.description,
     instances: configs.map((c) => ({ dataset: c.dataset, noise: c.noise, seed: c.seed })),
-    levels: distribution.levels,
+    levels,
     methods: summarizeOutcomes(outcomes, methods),
     comparisons,
-    computeRatio: of('agent')[0].epochs / of('grid')[0].epochs,
+    computeRatio: grid.length === 0 ? NaN : mean(of('agent').map((o, i) => o.epochs / grid[i].epochs)),
     outcomes,
   } satisfies EvaluateSummary);
   return { summary, results };

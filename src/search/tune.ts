@@ -2,28 +2,17 @@
  * `autoflood tune`: the chosen methods on one dataset, over seeds, in one resumable pool;
  * a comparison of test accuracy and compute.
  */
-import { SYNTHETIC_NAMES } from '../data/synthetic.js';
 import type { TrainConfig } from '../train/config.js';
 import { RunLog, type LoggedRunOptions } from '../trials/run-log.js';
 import type { TrialResult } from '../trials/trial.js';
 import { claimRunFolder, writeSummary, type RunHeader } from '../util/files.js';
 import { stat, type Stat } from '../util/stats.js';
-import { compareMethods, type Method, type MethodOutcome } from './compare.js';
-import { parseLevels } from './levels.js';
+import { compareMethods, type Method, type MethodOutcome, type MethodSpec } from './compare.js';
 import { type Reading, READINGS } from './select.js';
 
-/** The grid the paper searched: 0..0.5 for synthetic data, 0..0.1 for the benchmarks. */
-export function defaultLevels(dataset: string): number[] {
-  const synthetic = (SYNTHETIC_NAMES as readonly string[]).includes(dataset);
-  return parseLevels(synthetic ? '0:0.5:0.05' : '0:0.1:0.01');
-}
-
-export interface TuneOptions extends LoggedRunOptions {
+export interface TuneOptions extends LoggedRunOptions, MethodSpec {
   config: TrainConfig;
-  methods: Method[];
   seeds: number[];
-  levels?: number[];
-  agentPath?: string;
   out: string;
   resume?: boolean;
 }
@@ -34,7 +23,7 @@ export interface MethodSummary {
   testAccClean: Record<Reading, Stat>;
   floodLevel: Record<Reading, Stat>;
   /** Epochs trained per seed (compute). */
-  epochs: number;
+  epochs: Stat;
   /** Wall seconds per seed, summed over the method's trainings. */
   seconds: Stat;
 }
@@ -43,7 +32,8 @@ export interface TuneSummary {
   dataset: string;
   noise: number;
   seeds: number[];
-  levels: number[];
+  /** The searches' levels when given; absent: relative to each task's loss scale (in the outcomes). */
+  levels?: number[];
   methods: MethodSummary[];
   outcomes: MethodOutcome[];
 }
@@ -58,19 +48,21 @@ export function summarizeOutcomes(outcomes: MethodOutcome[], methods: Method[]):
       testAcc: per((o, r) => o.readouts[r].testAcc),
       testAccClean: per((o, r) => o.readouts[r].testAccClean),
       floodLevel: per((o, r) => o.floodLevel[r]),
-      epochs: mine.length > 0 ? mine[0].epochs : 0,
+      epochs: stat(mine.map((o) => o.epochs)),
       seconds: stat(mine.map((o) => o.seconds)),
     };
   });
 }
 
 export async function tune(options: TuneOptions): Promise<{ summary: RunHeader & TuneSummary; results: TrialResult[] }> {
-  const { config, methods, seeds, agentPath, out, resume = false, ...pool } = options;
+  const { config, seeds, out, resume = false, methods, levels, agentPath, heuristic, ruleMultiple, halving, pbt, ...pool } = options;
   if (seeds.length === 0) throw new RangeError('seeds: need at least one seed');
-  const levels = options.levels ?? defaultLevels(config.dataset);
-  await claimRunFolder(out, { command: 'tune', config, methods, seeds, levels, agentPath }, resume);
+  const spec: MethodSpec = { methods, levels, agentPath, heuristic, ruleMultiple, halving, pbt };
+  await claimRunFolder(out, { command: 'tune', config, seeds, ...spec }, resume);
   const tasks = seeds.map((seed) => ({ ...config, seed }));
-  const { outcomes, results } = await compareMethods(tasks, { methods, levels, agentPath }, await RunLog.open(out), pool);
+  const log = await RunLog.open(out);
+  const { outcomes, results } = await compareMethods(tasks, spec, log, pool);
+  await log.deleteCheckpoints();
   const summary = await writeSummary(out, 'tune', {
     dataset: config.dataset,
     noise: config.noise,

@@ -7,6 +7,7 @@ import { loadDataset } from '../data/index.js';
 import type { Dataset } from '../data/types.js';
 import type { TrainConfig } from './config.js';
 import { constantFlood, type EpochMetrics, type FloodController } from './controller.js';
+import type { TrainerCheckpoint } from './checkpoint.js';
 import { Trainer, type Readout } from './trainer.js';
 
 export interface TrainOptions {
@@ -18,6 +19,12 @@ export interface TrainOptions {
   signal?: AbortSignal;
   /** A dataset already loaded for this config (grid search loads it once). */
   dataset?: Dataset;
+  /** Stop after this epoch (default: config.epochs); the readouts are of that point. */
+  until?: number;
+  /** Continue this state (a segment after another) instead of starting afresh. */
+  start?: TrainerCheckpoint;
+  /** Return the trainer's state at the end, so another segment can continue it. */
+  keepCheckpoint?: boolean;
 }
 
 export interface TrainResult {
@@ -34,6 +41,8 @@ export interface TrainResult {
   bestVal: Readout;
   /** Seconds for the whole run including evaluation. */
   wallSeconds: number;
+  /** The state at the end (with `keepCheckpoint`). */
+  checkpoint?: TrainerCheckpoint;
 }
 
 /** The dataset options a training config implies. */
@@ -55,9 +64,12 @@ export async function train(config: TrainConfig, options: TrainOptions = {}): Pr
   const controller = options.controller ?? constantFlood(checkFloodLevel(config.flood, 'flood'));
   const dataset = options.dataset ?? (await loadDataset(datasetOptionsOf(config)));
   const start = performance.now();
-  const trainer = new Trainer(config, dataset);
+  const trainer = options.start === undefined ? new Trainer(config, dataset) : await Trainer.fromCheckpoint(config, dataset, options.start);
   try {
-    for (let epoch = 1; epoch <= config.epochs; epoch++) {
+    const until = options.until ?? config.epochs;
+    if (!(Number.isInteger(until) && until >= 1 && until <= config.epochs)) throw new RangeError(`until: expected an integer from 1 to ${config.epochs}, got ${until}`);
+    if (until <= trainer.epochsDone) throw new RangeError(`until: the run is already at epoch ${trainer.epochsDone}, got ${until}`);
+    for (let epoch = trainer.epochsDone + 1; epoch <= until; epoch++) {
       if (options.signal?.aborted) throw new Error('training aborted');
       const b = checkFloodLevel(
         await controller.floodLevel(trainer.history, { epoch, epochs: config.epochs }),
@@ -66,6 +78,7 @@ export async function train(config: TrainConfig, options: TrainOptions = {}): Pr
       const metrics = trainer.runEpoch(b);
       await options.onEpoch?.(metrics);
     }
+    const checkpoint = options.keepCheckpoint ? await trainer.checkpoint() : undefined;
     const { last, bestVal } = trainer.readouts();
     return {
       config,
@@ -76,6 +89,7 @@ export async function train(config: TrainConfig, options: TrainOptions = {}): Pr
       last,
       bestVal,
       wallSeconds: (performance.now() - start) / 1000,
+      checkpoint,
     };
   } finally {
     trainer.dispose();

@@ -2,14 +2,20 @@
  * The run log: an append-only file of finished trials in a run folder (trials.jsonl, one
  * TrialResult per line, appended the moment a trial finishes). A killed run loses at most the
  * trials in progress and the line being written; a resumed run never trains a logged trial again.
+ *
+ * Segments (trials that stop early or continue another) leave their trainer's checkpoint in
+ * checkpoints/<trial id>.ckpt, written before their log line, so whatever continues them finds
+ * it after a crash too. A checkpoint is deleted once the trials continuing it have finished.
  */
 import { existsSync } from 'node:fs';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { appendJsonl, readJsonl, writeJsonl } from '../util/files.js';
-import { runJobs, type BatchOptions, type PoolSettings } from './pool.js';
-import type { TrialResult, TrialSpec } from './trial.js';
+import { runJobs, type BatchOptions, type PoolSettings, type WorkerPool } from './pool.js';
+import type { TrialJob, TrialOutput, TrialResult, TrialSpec } from './trial.js';
 
 export const RUN_LOG_FILE = 'trials.jsonl';
+export const CHECKPOINT_DIR = 'checkpoints';
 /** Where run folders of format 1 kept their trials. */
 const LEGACY_FILE = 'grid.jsonl';
 
@@ -19,11 +25,13 @@ export function readRunLog(dir: string): Promise<TrialResult[]> {
 }
 
 export class RunLog {
+  readonly dir: string;
   readonly file: string;
   private readonly finished: Map<string, TrialResult>;
 
-  private constructor(file: string, finished: TrialResult[]) {
-    this.file = file;
+  private constructor(dir: string, finished: TrialResult[]) {
+    this.dir = dir;
+    this.file = path.join(dir, RUN_LOG_FILE);
     this.finished = new Map(finished.map((r) => [r.id, r]));
   }
 
@@ -38,7 +46,40 @@ export class RunLog {
     const file = path.join(dir, RUN_LOG_FILE);
     const saved = await readRunLog(dir);
     if (existsSync(file)) await writeJsonl(file, saved);
-    return new RunLog(file, saved);
+    return new RunLog(dir, saved);
+  }
+
+  /** Every logged trial. */
+  results(): TrialResult[] {
+    return [...this.finished.values()];
+  }
+
+  private checkpointFile(id: string): string {
+    return path.join(this.dir, CHECKPOINT_DIR, `${id}.ckpt`);
+  }
+
+  /** The checkpoint a finished segment left. */
+  async readCheckpoint(id: string): Promise<Uint8Array> {
+    const file = this.checkpointFile(id);
+    if (!existsSync(file)) throw new Error(`${file}: missing; the trial that continues it cannot start (run again into a new --out folder)`);
+    return new Uint8Array(await readFile(file));
+  }
+
+  /** Saves a checkpoint atomically (a crash leaves the old file or none, never half of one). */
+  async writeCheckpoint(id: string, bytes: Uint8Array): Promise<void> {
+    const file = this.checkpointFile(id);
+    await mkdir(path.dirname(file), { recursive: true });
+    await writeFile(`${file}.tmp`, bytes);
+    await rename(`${file}.tmp`, file);
+  }
+
+  async deleteCheckpoint(id: string): Promise<void> {
+    await rm(this.checkpointFile(id), { force: true });
+  }
+
+  /** Deletes every checkpoint left (when the run is complete). */
+  async deleteCheckpoints(): Promise<void> {
+    await rm(path.join(this.dir, CHECKPOINT_DIR), { recursive: true, force: true });
   }
 
   has(id: string): boolean {
@@ -62,6 +103,8 @@ export class RunLog {
 export interface LoggedRunOptions extends PoolSettings, Omit<BatchOptions<TrialResult>, 'onResult'> {
   /** Called after each finished trial with the count done (logged before included) and the total. */
   onTrial?: (result: TrialResult, done: number, total: number) => void;
+  /** A pool kept open across batches (default: one started for the batch). */
+  pool?: WorkerPool;
 }
 
 /**
@@ -71,12 +114,22 @@ export interface LoggedRunOptions extends PoolSettings, Omit<BatchOptions<TrialR
 export async function runLogged(log: RunLog, trials: TrialSpec[], options: LoggedRunOptions = {}): Promise<{ results: TrialResult[]; ranNow: number }> {
   const todo = trials.filter((t) => !log.has(t.id));
   let done = trials.length - todo.length;
-  await runJobs<TrialSpec, TrialResult>('trial', todo, {
-    ...options,
-    onResult: async (result) => {
+  const jobs: TrialJob[] = await Promise.all(todo.map(async (t) => {
+    const from = t.segment?.from;
+    return from === undefined ? t : { ...t, start: await log.readCheckpoint(from) };
+  }));
+  const batch: BatchOptions<TrialOutput> = {
+    signal: options.signal,
+    onEpoch: options.onEpoch,
+    onResult: async ({ checkpoint, ...result }) => {
+      if (checkpoint !== undefined) await log.writeCheckpoint(result.id, checkpoint);
       await log.append(result);
       options.onTrial?.(result, ++done, trials.length);
     },
-  });
+  };
+  if (options.pool !== undefined) await options.pool.run<TrialJob, TrialOutput>('trial', jobs, batch);
+  else await runJobs<TrialJob, TrialOutput>('trial', jobs, { ...options, ...batch });
+  // The states these trials continued are no longer needed.
+  for (const from of new Set(todo.map((t) => t.segment?.from))) if (from !== undefined) await log.deleteCheckpoint(from);
   return { results: trials.map((t) => log.get(t.id) as TrialResult), ranNow: todo.length };
 }

@@ -1,22 +1,29 @@
 /** The worker-side handler of trial jobs: one training run with its controller. */
 import { cachedDataset } from '../data/cache.js';
+import { decodeCheckpoint, encodeCheckpoint } from '../train/checkpoint.js';
 import { datasetOptionsOf, train } from '../train/train.js';
 import { buildController } from './controllers.js';
 import type { HandlerContext } from './handlers.js';
-import type { TrialResult, TrialSpec } from './trial.js';
+import type { TrialJob, TrialOutput } from './trial.js';
 
-export async function handleJob(job: TrialSpec, context: HandlerContext): Promise<TrialResult> {
+export async function handleJob(job: TrialJob, context: HandlerContext): Promise<TrialOutput> {
   const controller = await buildController(job.controller, job.config);
+  const until = job.segment?.until ?? job.config.epochs;
   const result = await train(job.config, {
     controller,
     dataset: await cachedDataset(datasetOptionsOf(job.config)),
     onEpoch: context.onEpoch,
+    until,
+    start: job.start === undefined ? undefined : decodeCheckpoint(job.start),
+    keepCheckpoint: until < job.config.epochs,
   });
   return {
     id: job.id,
     tag: job.tag,
     config: job.config,
     controller: job.controller,
+    ...(job.segment === undefined ? {} : { segment: job.segment }),
+    ...(result.checkpoint === undefined ? {} : { checkpoint: new Uint8Array(encodeCheckpoint(result.checkpoint)) }),
     backend: result.backend,
     history: result.history,
     last: result.last,

@@ -14,13 +14,24 @@ export interface ControllerSpec {
   [param: string]: unknown;
 }
 
+/**
+ * Part of a run: continue the end state of trial `from` (absent: a fresh start) and stop after
+ * epoch `until` of the config's `epochs` (the result then carries the trainer's checkpoint, so
+ * another segment can continue it). Successive halving and PBT are made of segments.
+ */
+export interface Segment {
+  from?: string;
+  until: number;
+}
+
 export interface TrialSpec {
-  /** Deterministic id: hash of config, controller and tag. */
+  /** Deterministic id: hash of config, controller, tag and segment. */
   id: string;
   /** Free-form label kept with the result ('grid', 'backward', ...). */
   tag: string;
   config: TrainConfig;
   controller: ControllerSpec;
+  segment?: Segment;
 }
 
 export interface TrialResult {
@@ -28,11 +39,22 @@ export interface TrialResult {
   tag: string;
   config: TrainConfig;
   controller: ControllerSpec;
+  segment?: Segment;
   backend: string;
   history: EpochMetrics[];
   last: Readout;
   bestVal: Readout;
   wallSeconds: number;
+}
+
+/** A trial as sent to a worker: with the encoded checkpoint it continues, if it is a later segment. */
+export interface TrialJob extends TrialSpec {
+  start?: Uint8Array;
+}
+
+/** What a worker sends back: the result, and the encoded end state of a segment that stops early. */
+export interface TrialOutput extends TrialResult {
+  checkpoint?: Uint8Array;
 }
 
 function stableStringify(value: unknown): string {
@@ -47,7 +69,10 @@ function stableStringify(value: unknown): string {
 }
 
 /** Builds a trial with its id (the config holds only what decides a result, so the id is the result's). */
-export function makeTrial(config: TrainConfig, controller: ControllerSpec = { kind: 'constant' }, tag = 'grid'): TrialSpec {
-  const hash = createHash('sha256').update(stableStringify({ identity: config, controller, tag })).digest('hex');
-  return { id: hash.slice(0, 16), tag, config, controller };
+export function makeTrial(config: TrainConfig, controller: ControllerSpec = { kind: 'constant' }, tag = 'grid', segment?: Segment): TrialSpec {
+  if (segment !== undefined && !(Number.isInteger(segment.until) && segment.until >= 1 && segment.until <= config.epochs)) {
+    throw new RangeError(`segment.until: expected an integer from 1 to ${config.epochs}, got ${segment.until}`);
+  }
+  const hash = createHash('sha256').update(stableStringify({ identity: config, controller, tag, segment })).digest('hex');
+  return { id: hash.slice(0, 16), tag, config, controller, ...(segment === undefined ? {} : { segment }) };
 }

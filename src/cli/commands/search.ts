@@ -1,17 +1,19 @@
 /** `autoflood grid`, `tune` and `evaluate-agent`: many trainings on the worker pool, compared. */
 import { fileURLToPath } from 'node:url';
 import { TASK_DISTRIBUTIONS } from '../../../agents/tasks.js';
-import { level, pct, percent, READING_SHORT } from '../../report/format.js';
-import { METHODS, type Method } from '../../search/compare.js';
+import { countStat, level, pct, percent, READING_SHORT } from '../../report/format.js';
+import { DEFAULT_RULE_MULTIPLE, METHODS, type Method } from '../../search/compare.js';
+import { HALVING_DEFAULTS } from '../../search/halving.js';
+import { PBT_DEFAULTS } from '../../search/pbt.js';
 import { evaluateAgent, type EvaluateSummary } from '../../search/evaluate.js';
 import { runGrid, type GridSummary } from '../../search/grid.js';
 import { levelGrid, parseLevels } from '../../search/levels.js';
 import { READINGS } from '../../search/select.js';
 import { tune, type TuneSummary } from '../../search/tune.js';
 import type { TrialResult } from '../../trials/trial.js';
-import { integer, oneOf, text, type ValueKind } from '../../util/values.js';
+import { integer, oneOf, real, text, type ValueKind } from '../../util/values.js';
 import type { CommandContext, CommandSpec } from '../command.js';
-import { poolFlags, seedsKind, trainConfigOf, trainFlags } from '../options.js';
+import { poolFlags, seedsKind, trainConfigOf, trainFlags, type Flag } from '../options.js';
 import { datasetSlug } from './train.js';
 
 /** The agent committed with the repo, trained by the command in the README. */
@@ -76,10 +78,36 @@ const methodsKind: ValueKind<Method[]> = {
   check: (v): v is Method[] => Array.isArray(v) && v.length > 0 && v.every((m) => (METHODS as readonly string[]).includes(m)),
 };
 
-interface TuneFlags extends PoolFlags {
+/** What every comparison of methods takes (tune, evaluate-agent). */
+interface MethodFlags extends PoolFlags {
   method: Method[];
   agent: string;
   levels?: number[];
+  ruleMultiple: number;
+  eta: number;
+  minEpochs: number;
+  population: number;
+  pbtInterval: number;
+}
+
+const methodFlags = (defaults: { method: Method[]; methodText: string }): Flag[] => [
+  { key: 'method', flag: '--method <names>', help: `${METHODS.join(' | ')}, comma-separated, or all`, kind: methodsKind, default: defaults.method, defaultText: defaults.methodText },
+  { key: 'agent', flag: '--agent <path>', help: 'agent file', kind: text, default: DEFAULT_AGENT, defaultText: 'the committed agents/default-agent.json' },
+  { key: 'levels', flag: '--levels <grid>', help: 'flood levels of grid, sh and pbt', kind: levelGrid, defaultText: '0, 0.1, ..., 1 x the task\'s loss scale' },
+  { key: 'ruleMultiple', flag: '--rule-multiple <c>', help: 'the fixed rule: b = c x the task\'s loss scale', kind: real({ min: 0 }), default: DEFAULT_RULE_MULTIPLE },
+  { key: 'eta', flag: '--eta <n>', help: 'successive halving: keep the best 1/eta per rung, budgets grow x eta', kind: integer(2, 100), default: HALVING_DEFAULTS.eta },
+  { key: 'minEpochs', flag: '--min-epochs <n>', help: 'successive halving: smallest rung budget (0 = as many rungs as the levels allow)', kind: integer(0), default: HALVING_DEFAULTS.minEpochs },
+  { key: 'population', flag: '--population <n>', help: 'PBT: members of the population', kind: integer(2, 1000), default: PBT_DEFAULTS.population },
+  { key: 'pbtInterval', flag: '--pbt-interval <epochs>', help: 'PBT: epochs per generation (0 = a tenth of the run)', kind: integer(0), default: PBT_DEFAULTS.interval },
+];
+
+/** The method settings of parsed flags. */
+const specOf = (o: MethodFlags) => ({
+  methods: o.method, levels: o.levels, agentPath: o.agent, ruleMultiple: o.ruleMultiple,
+  halving: { eta: o.eta, minEpochs: o.minEpochs }, pbt: { population: o.population, interval: o.pbtInterval },
+});
+
+interface TuneFlags extends MethodFlags {
   seeds: number[];
 }
 
@@ -89,29 +117,26 @@ export const tuneCommand: CommandSpec<TuneFlags, Results<TuneSummary>> = {
   example: 'autoflood tune --dataset two-gaussians --noise 0.1 --epochs 100 --width 100 --method all',
   flags: [
     ...trainFlags(['flood', 'seed']),
-    { key: 'method', flag: '--method <names>', help: `${METHODS.join(' | ')}, comma-separated, or all`, kind: methodsKind, default: [...METHODS], defaultText: 'all' },
-    { key: 'agent', flag: '--agent <path>', help: 'agent file', kind: text, default: DEFAULT_AGENT, defaultText: 'the committed agents/default-agent.json' },
-    { key: 'levels', flag: '--levels <grid>', help: 'grid levels', kind: levelGrid, defaultText: '0:0.5:0.05 synthetic, 0:0.1:0.01 otherwise' },
+    ...methodFlags({ method: [...METHODS], methodText: 'all' }),
     { key: 'seeds', flag: '--seeds <n>', help: 'seeds 0..n-1, or a comma list', kind: seedsKind, default: [0], defaultText: '1' },
     ...poolFlags('runs/tune-<dataset>-<time>'),
   ],
   outPrefix: (o) => `tune-${datasetSlug(o.dataset)}`,
   run(o, context) {
     return tune({
-      config: trainConfigOf(o, ['flood', 'seed']), methods: o.method, seeds: o.seeds, levels: o.levels, agentPath: o.agent,
+      config: trainConfigOf(o, ['flood', 'seed']), seeds: o.seeds, ...specOf(o),
       ...poolOf(o, context, 'tune', (r) => `${r.tag} b ${r.config.flood}: ${percent(r.last.testAcc)}`),
     });
   },
   report: ({ summary, results }) => ({ kind: 'tune', summary, results }),
   lines: ({ summary }, _o, context) => [
     ...summary.methods.map((m) =>
-      `${m.method.padEnd(9)} test acc last ${pct(m.testAcc.last)}, early-stopped ${pct(m.testAcc.bestVal)}; b ${level(m.floodLevel.last)}; ${m.epochs} epochs`),
+      `${m.method.padEnd(9)} test acc last ${pct(m.testAcc.last)}, early-stopped ${pct(m.testAcc.bestVal)}; b ${level(m.floodLevel.last)}; ${countStat(m.epochs)} epochs`),
     `wrote ${context.out}/{trials.jsonl,summary.json,report.md,report.html}`,
   ],
 };
 
-interface EvaluateFlags extends PoolFlags {
-  agent: string;
+interface EvaluateFlags extends MethodFlags {
   tasks: string;
   instances: number;
   seed: number;
@@ -122,7 +147,7 @@ export const evaluateCommand: CommandSpec<EvaluateFlags, Results<EvaluateSummary
   description: 'agent vs heuristic vs grid vs no flooding on held-out tasks, paired 95% intervals',
   example: 'autoflood evaluate-agent --agent runs/agents/mine/agent.json --instances 9',
   flags: [
-    { key: 'agent', flag: '--agent <path>', help: 'agent file', kind: text, default: DEFAULT_AGENT, defaultText: 'the committed agents/default-agent.json' },
+    ...methodFlags({ method: [...METHODS], methodText: 'all' }),
     { key: 'tasks', flag: '--tasks <name>', help: 'held-out task distribution', kind: oneOf(TASK_DISTRIBUTIONS), default: 'synthetic-heldout-high' },
     { key: 'instances', flag: '--instances <n>', help: 'held-out task instances (seeds)', kind: integer(5), default: 6 },
     { key: 'seed', flag: '--seed <n>', help: 'seed of the held-out stream', kind: integer(0), default: 0 },
@@ -131,7 +156,7 @@ export const evaluateCommand: CommandSpec<EvaluateFlags, Results<EvaluateSummary
   outPrefix: () => 'evaluate-agent',
   run(o, context) {
     return evaluateAgent({
-      agentPath: o.agent, tasks: o.tasks, instances: o.instances, seed: o.seed,
+      ...specOf(o), agentPath: o.agent, tasks: o.tasks, instances: o.instances, seed: o.seed,
       ...poolOf(o, context, 'evaluate', (r) => `${r.config.dataset} ${r.tag} b ${r.config.flood}: ${percent(r.last.testAcc)}`),
     });
   },
