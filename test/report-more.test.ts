@@ -182,11 +182,14 @@ test('writeTuneReport: methods table, b trajectories, accuracy per method and lo
   assert.match(md, /\| grid search \| 83\.50 ± 0\.71% \| 88\.50 ± 0\.71% \| 84\.00 ± 0\.71% \| 89\.00 ± 0\.71% \| 0\.200 ± 0\.000 \| 0\.400 ± 0\.000 \| 24 \| 12\.0 ± 0\.0 s \| 100\.0% \|/);
   assert.match(md, /\| no flooding \| 78\.50 ± 0\.71% \|/);
   assert.match(md, /\| heuristic \| 80\.00 ± 0\.00% \|[^\n]*\| 0\.030 ± 0\.000 \|/);
-  assert.equal(files.charts.length, 3);
-  assert.equal(await svgCount(files.html), 3);
+  // Trajectories, accuracy against compute, accuracy per method, loss curves.
+  assert.equal(files.charts.length, 4);
+  assert.equal(await svgCount(files.html), 4);
+  const compute = await readFile(files.charts[1], 'utf8');
+  assert.match(compute, /compute: epochs trained per task/);
   const trajectory = await readFile(files.charts[0], 'utf8');
-  assert.match(trajectory, /grid search: chosen b = 0\.2 \(constant\)/);
-  const curves = await readFile(files.charts[2], 'utf8');
+  assert.match(trajectory, /grid search: b = 0\.2 \(constant\)/);
+  const curves = await readFile(files.charts[3], 'utf8');
   for (const label of ['agent (last b = 0.15)', 'heuristic (last b = 0.03)', 'no flooding (b = 0)', 'grid search: chosen b = 0.2']) {
     assert.ok(curves.includes(label), label);
   }
@@ -247,28 +250,30 @@ test('writeEvaluateReport: instances, methods, paired differences with 95% inter
   assert.match(md, /The agent trains \*\*33\.3%\*\* of the grid search's epochs per task instance \(8 against 24/);
   assert.match(md, /\| agent \| [^|]+ \|[^\n]*\| 8 \| 4\.0 ± 0\.0 s \| 33\.3% \|/);
   // Per-instance accuracy, accuracy per method, and b trajectories of the first 3 instances.
-  assert.equal(files.charts.length, 5);
-  assert.equal(await svgCount(files.html), 5);
+  assert.equal(files.charts.length, 6);
+  assert.equal(await svgCount(files.html), 6);
   assert.match(md, /### Flood level b per epoch, instance #3 Sinusoid, 10%/);
   assert.doesNotMatch(md, /instance #4/);
 });
 
 function agentFolderFiles(): { agent: AgentFile; curve: LearningPoint[] } {
-  const curve: LearningPoint[] = Array.from({ length: 20 }, (_, update) => ({
-    update,
-    meanReward: update < 10 ? 0.01 : 0.03,
-    meanFinalValAcc: update < 10 ? 0.8 : 0.82,
-    meanLevel: update < 10 ? 0.25 : 0.15,
-    entropy: update < 10 ? 2.3 : 1.1,
-    seconds: 30 * (update + 1),
+  const curve: LearningPoint[] = Array.from({ length: 20 }, (_, generation) => ({
+    generation,
+    meanFitness: generation < 10 ? 0.01 : 0.03,
+    bestFitness: generation < 10 ? 0.02 : 0.04,
+    populationFitness: generation < 10 ? 0 : 0.02,
+    std: generation < 10 ? 0.8 : 0.2,
+    meanMultiple: generation < 10 ? 0.6 : 0.7,
+    episodes: 32 * (generation + 1),
+    epochs: 1600 * (generation + 1),
+    seconds: 30 * (generation + 1),
   }));
   const agent: AgentFile = {
-    formatVersion: 1, kind: 'flood-agent', features: ['trainLoss', 'valAcc'], levels: [0, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5],
+    formatVersion: 2, kind: 'flood-agent', design: 'relative', features: ['trainLoss', 'valAcc'], params: [0.1, -0.2],
     schedule: { warmupFraction: 0.2, decisions: 4 },
-    policy: { config: { stateSize: 2, numActions: 11, hidden: 16, learningRate: 0.03, entropyCoef: 0.01, seed: 0 }, weights: [] },
     training: {
-      tasks: 'synthetic', taskDescription: 'Two Gaussians / Spiral / Sinusoid', episodes: 160, updates: 20, tasksPerUpdate: 4,
-      rolloutsPerTask: 2, seed: 0, seconds: 600, finalMeanReward: 0.03,
+      tasks: 'broad', taskDescription: 'synthetic, MNIST and tabular tasks', learner: 'cross-entropy method', generations: 20,
+      tasksPerGeneration: 4, population: 8, episodes: 640, epochs: 32000, seed: 0, seconds: 600, finalMeanFitness: 0.03,
     },
   };
   return { agent, curve };
@@ -282,18 +287,17 @@ test('writeAgentTrainingReport: settings table, learning summary and two charts'
   assert.deepEqual(warnings, []);
   const md = await readFile(files.markdown, 'utf8');
 
-  assert.match(md, /^# Flood-level agent training: synthetic tasks/);
-  assert.match(md, /\| Task distribution \| synthetic: Two Gaussians \/ Spiral \/ Sinusoid \|/);
-  assert.match(md, /\| Actions: flood levels b \| 0, 0\.05, …, 0\.5 \(11 levels\) \|/);
+  assert.match(md, /^# Flood-level agent training: broad tasks/);
+  assert.match(md, /\| Task distribution \| broad: synthetic, MNIST and tabular tasks \|/);
+  assert.match(md, /\| Action design \| relative: b = 1\.2 x sigmoid\(policy\) x the run's best validation loss so far \|/);
   assert.match(md, /\| Schedule \| no flooding for the first 20% of the epochs, then 4 decisions per run \|/);
-  assert.match(md, /\| Episodes \| 160 \|/);
-  assert.match(md, /\| Policy updates \| 20 \|/);
+  assert.match(md, /\| Learner \| cross-entropy method \|/);
+  assert.match(md, /\| Episodes \| 640 \|/);
   assert.match(md, /\| Wall time \| 10\.0 min \|/);
-  assert.match(md, /\| Final mean reward \| 0\.0300 \|/);
-  assert.match(md, /20 policy updates in 10\.0 min\. Averages over the first and the last 10 updates:/);
-  assert.match(md, /- mean episode reward: \+0\.0100 → \+0\.0300/);
-  assert.match(md, /- mean chosen b: 0\.250 → 0\.150/);
-  assert.match(md, /- policy entropy: 2\.300 → 1\.100 nats/);
+  assert.match(md, /\| Final mean policy: val acc over no flooding \| \+3\.00 points \|/);
+  assert.match(md, /20 generations, 640 episodes, in 10\.0 min\. Averages over the first and the last 5 generations:/);
+  assert.match(md, /- mean policy, validation accuracy over no flooding: \+1\.00 points → \+3\.00 points/);
+  assert.match(md, /- search std: 0\.800 → 0\.200/);
   assert.equal(files.charts.length, 2);
   assert.equal(await svgCount(files.html), 2);
 });

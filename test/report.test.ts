@@ -139,7 +139,7 @@ test('HTML escapes text and the other chart builders render', async () => {
       table: { columns: ['a|b', 'c'], rows: [['x|y', 1]] },
       charts: [
         { title: 'b trajectory', spec: floodLevelTrajectory(runs) },
-        { title: 'Learning', spec: learningCurve(Array.from({ length: 30 }, (_, i) => ({ update: i, meanReward: 0.7 + 0.005 * i }))) },
+        { title: 'Learning', spec: learningCurve(Array.from({ length: 30 }, (_, i) => ({ generation: i, series: 'mean policy', fitness: 0.005 * i }))) },
       ],
     }],
   });

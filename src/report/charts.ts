@@ -13,7 +13,6 @@ const PANEL_HEIGHT = 260;
 /** Series with at most this many points get a marker on each point. */
 const MAX_MARKED_POINTS = 40;
 /** Moving-average window of the learning curve, in updates. */
-const REWARD_WINDOW = 10;
 /** Dash pattern of the rules marking flood levels. */
 const DASH: number[] = [6, 4];
 /** Shared chart configuration: legend labels (run descriptions) are not truncated. */
@@ -68,14 +67,12 @@ export interface InstanceAccuracyPoint {
 }
 
 /** One policy update of the agent's training: what the policy chose and how sure it was. */
-export interface PolicyPoint {
-  update: number;
-  /** Mean flood level the update's episodes chose. */
-  meanLevel: number;
-  /** Mean entropy of the policy (nats). */
-  entropy: number;
-  /** Mean final validation accuracy of the update's episodes, in [0, 1]. */
-  meanFinalValAcc: number;
+export interface SearchPoint {
+  generation: number;
+  /** The mean policy's last flood level relative to its run's scale. */
+  meanMultiple: number;
+  /** Mean standard deviation of the search distribution. */
+  std: number;
 }
 
 /** The b chosen under a reading. */
@@ -85,10 +82,12 @@ export interface ChosenLevel {
 }
 
 /** One point of an agent's learning curve. */
-export interface RewardPoint {
-  /** Policy update number. */
-  update: number;
-  meanReward: number;
+export interface FitnessPoint {
+  generation: number;
+  /** 'mean policy', 'best candidate', 'population mean'. */
+  series: string;
+  /** Accuracy points over no flooding, as a fraction (0.01 = 1 point). */
+  fitness: number;
 }
 
 type HeldOut = 'test' | 'validation';
@@ -265,29 +264,20 @@ export function floodLevelTrajectory(runs: LevelSeries[]): TopLevelSpec {
   };
 }
 
-/** Mean reward per policy update (faint) and its moving average over the last updates (solid). */
-export function learningCurve(points: RewardPoint[]): TopLevelSpec {
-  const x = { field: 'update', type: 'quantitative', title: 'policy update' } as const;
+/** The agent's learning curve: fitness per generation of the mean policy, the best candidate and the population. */
+export function learningCurve(points: FitnessPoint[]): TopLevelSpec {
   return {
-    title: `Agent learning curve (solid: ${REWARD_WINDOW}-update moving average)`,
+    title: 'Agent learning curve: validation accuracy over no flooding',
     width: WIDTH,
     height: HEIGHT,
     data: { values: points },
-    layer: [
-      {
-        mark: { type: 'line', opacity: 0.35, color: '#4c78a8' },
-        encoding: { x, y: { field: 'meanReward', type: 'quantitative', title: 'mean reward', scale: { zero: false } } },
-      },
-      {
-        transform: [{
-          window: [{ op: 'mean', field: 'meanReward', as: 'movingAverage' }],
-          sort: [{ field: 'update' }],
-          frame: [-(REWARD_WINDOW - 1), 0],
-        }],
-        mark: { type: 'line', strokeWidth: 2, color: '#4c78a8' },
-        encoding: { x, y: { field: 'movingAverage', type: 'quantitative' } },
-      },
-    ],
+    mark: { type: 'line', point: points.length <= 3 * MAX_MARKED_POINTS },
+    encoding: {
+      x: { field: 'generation', type: 'quantitative', title: 'generation' },
+      y: { field: 'fitness', type: 'quantitative', title: 'val acc minus no flooding\'s', axis: { format: '+.1%' } },
+      color: { field: 'series', type: 'nominal', title: '' },
+    },
+    config: CONFIG,
   };
 }
 
@@ -315,6 +305,40 @@ export function methodAccuracy(points: MethodAccuracyPoint[]): TopLevelSpec {
       ...(bars ? [{ mark: { type: 'errorbar', extent: 'stdev', ticks: true }, encoding: { x, xOffset, y: accuracy, color } } as const] : []),
       { mark: { type: 'circle', size: 30, opacity: 0.35 }, encoding: { x, xOffset, y: accuracy, color } },
       { mark: { type: 'point', filled: true, size: 90, shape: 'diamond' }, encoding: { x, xOffset, y: { ...accuracy, aggregate: 'mean' }, color } },
+    ],
+    config: CONFIG,
+  };
+}
+
+/** One method's mean test accuracy against its mean compute, under one reading. */
+export interface ComputePoint {
+  method: string;
+  reading: string;
+  /** Epochs trained per task (mean over seeds or instances). */
+  epochs: number;
+  testAcc: number;
+  /** Standard deviation of the test accuracy over seeds or instances. */
+  std: number;
+}
+
+/**
+ * Test accuracy against compute (epochs trained, log scale), one point per method and reading
+ * with ± one standard deviation: the chart a user decides from.
+ */
+export function accuracyVsCompute(points: ComputePoint[]): TopLevelSpec {
+  const values = points.map((p) => ({ ...p, low: p.testAcc - p.std, high: p.testAcc + p.std }));
+  const x = { field: 'epochs', type: 'quantitative', title: 'compute: epochs trained per task (log scale)', scale: { type: 'log' } } as const;
+  const y = { field: 'testAcc', type: 'quantitative', title: 'test accuracy (noisy labels)', axis: { format: '.2%' }, scale: { zero: false } } as const;
+  const color = { field: 'method', type: 'nominal', title: 'method' } as const;
+  const shape = { field: 'reading', type: 'nominal', title: 'reading' } as const;
+  return {
+    title: 'Test accuracy against compute (mean ± std)',
+    width: PANEL_WIDTH * 1.5,
+    height: HEIGHT,
+    data: { values },
+    layer: [
+      { mark: { type: 'rule' }, encoding: { x, y: { field: 'low', type: 'quantitative' }, y2: { field: 'high' }, color } },
+      { mark: { type: 'point', filled: true, size: 90 }, encoding: { x, y, color, shape } },
     ],
     config: CONFIG,
   };
@@ -348,26 +372,19 @@ export function instanceAccuracy(points: InstanceAccuracyPoint[]): TopLevelSpec 
   };
 }
 
-/**
- * The agent's policy during its training, per update, in three stacked panels: the mean final
- * validation accuracy of the episodes, the mean flood level chosen, and the policy's entropy.
- */
-export function policyCurves(points: PolicyPoint[]): TopLevelSpec {
-  const x = { field: 'update', type: 'quantitative', title: 'policy update' } as const;
-  const panel = (field: keyof PolicyPoint, title: string, axis: Record<string, string> = {}) => ({
+/** What the search settled on: the mean policy's level relative to the scale, and the search's spread. */
+export function searchCurves(points: SearchPoint[]): TopLevelSpec {
+  const x = { field: 'generation', type: 'quantitative', title: 'generation' } as const;
+  const panel = (field: keyof SearchPoint, title: string) => ({
     width: WIDTH,
     height: 140,
     mark: { type: 'line', point: points.length <= MAX_MARKED_POINTS },
-    encoding: { x, y: { field, type: 'quantitative', title, axis, scale: { zero: false } } },
+    encoding: { x, y: { field, type: 'quantitative', title, scale: { zero: false } } },
   }) as const;
   return {
-    title: 'Agent training: what the policy chose, per update',
+    title: 'Agent training: the mean policy and the search distribution, per generation',
     data: { values: points },
-    vconcat: [
-      panel('meanFinalValAcc', 'final validation acc', { format: '.1%' }),
-      panel('meanLevel', 'mean chosen b (nats)'),
-      panel('entropy', 'policy entropy (nats)'),
-    ],
+    vconcat: [panel('meanMultiple', 'last b / run scale'), panel('std', 'search std (mean)')],
     config: CONFIG,
   };
 }

@@ -8,7 +8,7 @@ import { READINGS } from '../search/select.js';
 import { formatLevel, instanceAccuracy } from './charts.js';
 import type { Chart, Report, Section, Table } from './document.js';
 import { countStat, datasetName, noiseRate, pairedPoints, READING_LABEL, READING_SHORT } from './format.js';
-import { METHOD_LABEL, methodAccuracyChart, methodsNote, methodsTable, trajectoryChart } from './methods.js';
+import { computeChart, METHOD_LABEL, methodAccuracyChart, methodsNote, methodsTable, trajectoryChart } from './methods.js';
 
 /** Task instances with a b trajectory chart each. */
 const TRAJECTORY_INSTANCES = 3;
@@ -80,7 +80,7 @@ export function evaluateReport(summary: EvaluateSummary): Report {
       caption: 'Test accuracy against the noisy test labels of every method on every held-out instance, under both readings.',
     });
   }
-  if (summary.outcomes.length > 0) charts.push(methodAccuracyChart(summary.outcomes, 'task instances'));
+  if (summary.outcomes.length > 0) charts.push(computeChart(summary.methods, 'task instances'), methodAccuracyChart(summary.outcomes, 'task instances'));
   instances.slice(0, TRAJECTORY_INSTANCES).forEach((t, i) => {
     const chart = trajectoryChart(summary.outcomes.filter((o) => o.seed === t.seed), `Flood level b per epoch, instance ${instanceLabel(t, i)}`);
     if (chart !== undefined) charts.push(chart);

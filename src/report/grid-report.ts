@@ -126,7 +126,8 @@ export function gridReport(results: TrialResult[], summary: GridSummary): Report
   const levels = sortedUnique(grid.map((r) => r.config.flood));
   const planned = summary.levels.length * summary.seeds.length;
   const intro = [
-    `${summary.levels.length} flood levels (b from ${formatLevel(Math.min(...summary.levels))} to ${formatLevel(Math.max(...summary.levels))}) ` +
+    `${summary.levels.length} flood levels (b from ${formatLevel(Math.min(...summary.levels))} to ${formatLevel(Math.max(...summary.levels))}` +
+      `${summary.scale === undefined ? '' : `: 0, 0.1, ..., 1 x the task's loss scale ${summary.scale.toFixed(3)}, the lowest validation loss of a warm-up without flooding`}) ` +
       `× ${summary.seeds.length} seed${summary.seeds.length === 1 ? '' : 's'}, every level on the same data and initialisation; ` +
       `${count(summary.epochsTrained)} epochs trained in all, ${duration(summary.trialSeconds)} of worker time.`,
     grid.length < planned

@@ -6,7 +6,7 @@
 import type { Method, MethodOutcome } from '../search/compare.js';
 import { READINGS } from '../search/select.js';
 import type { MethodSummary } from '../search/tune.js';
-import { floodLevelTrajectory, formatLevel, methodAccuracy, type LevelSeries } from './charts.js';
+import { accuracyVsCompute, floodLevelTrajectory, formatLevel, methodAccuracy, type LevelSeries } from './charts.js';
 import type { Chart, Table } from './document.js';
 import { countStat, durationStat, level, pct, READING_SHORT } from './format.js';
 
@@ -78,14 +78,28 @@ export function methodAccuracyChart(outcomes: MethodOutcome[], over: string): Ch
   };
 }
 
-/** The flood level in force per epoch of the agent, the heuristic and the grid's choice (a constant) on one seed. */
+/** The chart of test accuracy against compute, per method and reading (means over seeds or instances). */
+export function computeChart(methods: MethodSummary[], over: string): Chart {
+  const points = methods.flatMap((m) => READINGS.map((reading) => ({
+    method: METHOD_LABEL[m.method] ?? m.method, reading: READING_SHORT[reading],
+    epochs: m.epochs.mean, testAcc: m.testAcc[reading].mean, std: Number.isFinite(m.testAcc[reading].std) ? m.testAcc[reading].std : 0,
+  })));
+  return {
+    title: 'Test accuracy against compute',
+    spec: accuracyVsCompute(points),
+    caption: `Each method's mean test accuracy (noisy test labels) against the epochs it trained per task, under both readings; ` +
+      `bars: ± one standard deviation over ${over}. Up and to the left is better.`,
+  };
+}
+
+/** The flood level in force per epoch of each method's run on one seed (searches: the run they chose). */
 export function trajectorySeries(outcomes: MethodOutcome[]): LevelSeries[] {
-  const order: Method[] = ['agent', 'heuristic', 'grid'];
+  const order: Method[] = ['agent', 'heuristic', 'pbt', 'sh', 'rule', 'grid'];
   return order.flatMap((method) => {
     const outcome = outcomes.find((o) => o.method === method);
     if (outcome === undefined || outcome.trajectory.length === 0) return [];
-    const label = method === 'grid'
-      ? `grid search: chosen b = ${formatLevel(outcome.floodLevel.last)} (constant)`
+    const label = method === 'grid' || method === 'rule' || method === 'sh'
+      ? `${METHOD_LABEL[method]}: b = ${formatLevel(outcome.floodLevel.last)} (constant)`
       : METHOD_LABEL[method];
     return [{ label, history: outcome.trajectory.map((floodLevel, i) => ({ epoch: i + 1, floodLevel })) }];
   });
@@ -99,7 +113,7 @@ export function trajectoryChart(outcomes: MethodOutcome[], title: string): Chart
     title,
     spec: floodLevelTrajectory(series),
     caption: 'The flood level b in force during each epoch. The agent trains without flooding during its warm-up, then ' +
-      'sets b at fixed points of the run; the heuristic moves b after each epoch; the grid\'s b is the level it chose ' +
-      '(last-epoch reading), constant over the run.',
+      'sets b at its decision points; the heuristic moves b after each epoch; PBT\'s line is the lineage of its best member ' +
+      '(b changes where it copied another member and explored); the searches\' and the rule\'s b are constant.',
   };
 }

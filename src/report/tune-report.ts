@@ -10,7 +10,7 @@ import type { TrialResult } from '../trials/trial.js';
 import { formatLevel, lossCurves, type FloodedRunSeries } from './charts.js';
 import type { Chart, Report, Section } from './document.js';
 import { datasetName, noiseRate } from './format.js';
-import { METHOD_LABEL, methodAccuracyChart, methodsNote, methodsTable, trajectoryChart } from './methods.js';
+import { computeChart, METHOD_LABEL, methodAccuracyChart, methodsNote, methodsTable, trajectoryChart } from './methods.js';
 
 /**
  * The runs behind the methods on one seed, found by the trial ids their outcomes carry: the
@@ -63,7 +63,7 @@ export function tuneReport(summary: TuneSummary, results: TrialResult[]): Report
   const charts: Chart[] = [];
   const trajectory = trajectoryChart(first, `Flood level b per epoch (seed ${seed})`);
   if (trajectory !== undefined) charts.push(trajectory);
-  if (summary.outcomes.length > 0) charts.push(methodAccuracyChart(summary.outcomes, 'seeds'));
+  if (summary.outcomes.length > 0) charts.push(computeChart(summary.methods, 'seeds'), methodAccuracyChart(summary.outcomes, 'seeds'));
   const curves = methodRuns(results, first);
   if (curves.length > 0) {
     charts.push({

@@ -7,13 +7,14 @@ import type { TrainConfig } from '../train/config.js';
 import { RunLog, runLogged, type LoggedRunOptions } from '../trials/run-log.js';
 import { makeTrial, type TrialResult, type TrialSpec } from '../trials/trial.js';
 import { claimRunFolder, writeSummary, type RunHeader } from '../util/files.js';
+import { lossScale, relativeLevels, scaleTrial } from './scale.js';
 import { summarizeGrid, type Reading, type ReadingSummary } from './select.js';
 
 export interface GridOptions extends LoggedRunOptions {
   /** Every trial's config except `flood` and `seed`. */
   base: TrainConfig;
-  /** Flood levels to train. */
-  levels: number[];
+  /** Flood levels to train; absent: 0, 0.1, ..., 1 x the loss scale of the first seed's warm-up (scale.ts). */
+  levels?: number[];
   /** Seeds: one full grid per seed. */
   seeds: number[];
   /** Output folder. */
@@ -27,6 +28,8 @@ export interface GridSummary {
   noise: number;
   levels: number[];
   seeds: number[];
+  /** The loss scale the levels are relative to (when they were not given). */
+  scale?: number;
   /** Trainings in the grid (levels × seeds). */
   trials: number;
   /** Trainings this invocation ran (the rest came from an earlier, resumed invocation). */
@@ -59,11 +62,19 @@ export function summarizeGridRuns(grid: TrialResult[], levels: number[], seeds: 
 }
 
 export async function runGrid(options: GridOptions): Promise<{ summary: RunHeader & GridSummary; results: TrialResult[] }> {
-  const { base, levels, seeds, out, resume = false, ...pool } = options;
+  const { base, seeds, out, resume = false, ...pool } = options;
   if (seeds.length === 0) throw new RangeError('seeds: need at least one seed');
-  if (levels.length === 0) throw new RangeError('levels: need at least one flood level');
-  await claimRunFolder(out, { command: 'grid', base, levels, seeds }, resume);
-  const { results, ranNow } = await runLogged(await RunLog.open(out), gridTrials(base, levels, seeds), pool);
-  const summary = await writeSummary(out, 'grid', summarizeGridRuns(results, levels, seeds, ranNow));
-  return { summary, results };
+  if (options.levels?.length === 0) throw new RangeError('levels: need at least one flood level');
+  await claimRunFolder(out, { command: 'grid', base, levels: options.levels, seeds }, resume);
+  const log = await RunLog.open(out);
+  let levels = options.levels;
+  let warmup: TrialResult | undefined;
+  if (levels === undefined) {
+    [warmup] = (await runLogged(log, [scaleTrial({ ...base, seed: seeds[0] })], pool)).results;
+    levels = relativeLevels(lossScale(warmup));
+  }
+  const { results, ranNow } = await runLogged(log, gridTrials(base, levels, seeds), pool);
+  const summary = summarizeGridRuns(results, levels, seeds, ranNow);
+  if (warmup !== undefined) Object.assign(summary, { scale: lossScale(warmup), epochsTrained: summary.epochsTrained + warmup.history.length });
+  return { summary: await writeSummary(out, 'grid', summary), results };
 }

@@ -1,4 +1,5 @@
 /** `autoflood grid`, `tune` and `evaluate-agent`: many trainings on the worker pool, compared. */
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { TASK_DISTRIBUTIONS } from '../../../agents/tasks.js';
 import { countStat, level, pct, percent, READING_SHORT } from '../../report/format.js';
@@ -6,8 +7,9 @@ import { DEFAULT_RULE_MULTIPLE, METHODS, type Method } from '../../search/compar
 import { HALVING_DEFAULTS } from '../../search/halving.js';
 import { PBT_DEFAULTS } from '../../search/pbt.js';
 import { evaluateAgent, type EvaluateSummary } from '../../search/evaluate.js';
+import { fitRule, readRule, type RuleFile } from '../../search/fit-rule.js';
 import { runGrid, type GridSummary } from '../../search/grid.js';
-import { levelGrid, parseLevels } from '../../search/levels.js';
+import { levelGrid } from '../../search/levels.js';
 import { READINGS } from '../../search/select.js';
 import { tune, type TuneSummary } from '../../search/tune.js';
 import type { TrialResult } from '../../trials/trial.js';
@@ -18,6 +20,11 @@ import { datasetSlug } from './train.js';
 
 /** The agent committed with the repo, trained by the command in the README. */
 export const DEFAULT_AGENT = fileURLToPath(new URL('../../../agents/default-agent.json', import.meta.url));
+/** The fixed rule committed with the repo, fitted by the command in the README. */
+export const DEFAULT_RULE = fileURLToPath(new URL('../../../agents/default-rule.json', import.meta.url));
+
+/** The committed rule's multiple (read once at start-up), or the built-in guess when there is none. */
+const defaultMultiple = (): number => (existsSync(DEFAULT_RULE) ? readRule(DEFAULT_RULE).multiple : DEFAULT_RULE_MULTIPLE);
 
 interface PoolFlags extends Record<string, unknown> {
   workers: number;
@@ -31,7 +38,7 @@ function poolOf(o: PoolFlags, context: CommandContext, label: string, status: (r
 }
 
 interface GridFlags extends PoolFlags {
-  levels: number[];
+  levels?: number[];
   seeds: number[];
 }
 
@@ -43,14 +50,15 @@ export const gridCommand: CommandSpec<GridFlags, Results<GridSummary>> = {
   example: 'autoflood grid --dataset two-gaussians --noise 0.1 --levels 0:0.5:0.05 --seeds 3 --epochs 200',
   flags: [
     ...trainFlags(['flood', 'seed']),
-    { key: 'levels', flag: '--levels <grid>', help: 'flood levels: start:stop:step or a comma list', kind: levelGrid, default: parseLevels('0:0.5:0.01'), defaultText: '0:0.5:0.01' },
+    { key: 'levels', flag: '--levels <grid>', help: 'flood levels: start:stop:step or a comma list', kind: levelGrid, defaultText: '0, 0.1, ..., 1 x the task\'s loss scale (measured by a warm-up)' },
     { key: 'seeds', flag: '--seeds <n>', help: 'seeds 0..n-1, or a comma list; one full grid each', kind: seedsKind, default: [0], defaultText: '1' },
     ...poolFlags('runs/grid-<dataset>-<time>'),
   ],
   outPrefix: (o) => `grid-${datasetSlug(o.dataset)}`,
   run(o, context) {
     const base = trainConfigOf(o, ['flood', 'seed']);
-    context.logger.info(`grid: ${o.levels.length} levels x ${o.seeds.length} seeds = ${o.levels.length * o.seeds.length} trainings of ${base.epochs} epochs -> ${context.out}`);
+    const levels = o.levels === undefined ? '11 levels relative to the task\'s loss scale' : `${o.levels.length} levels`;
+    context.logger.info(`grid: ${levels} x ${o.seeds.length} seeds, trainings of ${base.epochs} epochs -> ${context.out}`);
     return runGrid({
       base, levels: o.levels, seeds: o.seeds,
       ...poolOf(o, context, 'grid', (r) => `last: b ${r.config.flood} seed ${r.config.seed} test ${percent(r.last.testAcc)}`),
@@ -94,7 +102,7 @@ const methodFlags = (defaults: { method: Method[]; methodText: string }): Flag[]
   { key: 'method', flag: '--method <names>', help: `${METHODS.join(' | ')}, comma-separated, or all`, kind: methodsKind, default: defaults.method, defaultText: defaults.methodText },
   { key: 'agent', flag: '--agent <path>', help: 'agent file', kind: text, default: DEFAULT_AGENT, defaultText: 'the committed agents/default-agent.json' },
   { key: 'levels', flag: '--levels <grid>', help: 'flood levels of grid, sh and pbt', kind: levelGrid, defaultText: '0, 0.1, ..., 1 x the task\'s loss scale' },
-  { key: 'ruleMultiple', flag: '--rule-multiple <c>', help: 'the fixed rule: b = c x the task\'s loss scale', kind: real({ min: 0 }), default: DEFAULT_RULE_MULTIPLE },
+  { key: 'ruleMultiple', flag: '--rule-multiple <c>', help: 'the fixed rule: b = c x the task\'s loss scale', kind: real({ min: 0 }), default: defaultMultiple(), defaultText: `${defaultMultiple()}, from agents/default-rule.json` },
   { key: 'eta', flag: '--eta <n>', help: 'successive halving: keep the best 1/eta per rung, budgets grow x eta', kind: integer(2, 100), default: HALVING_DEFAULTS.eta },
   { key: 'minEpochs', flag: '--min-epochs <n>', help: 'successive halving: smallest rung budget (0 = as many rungs as the levels allow)', kind: integer(0), default: HALVING_DEFAULTS.minEpochs },
   { key: 'population', flag: '--population <n>', help: 'PBT: members of the population', kind: integer(2, 1000), default: PBT_DEFAULTS.population },
@@ -165,5 +173,35 @@ export const evaluateCommand: CommandSpec<EvaluateFlags, Results<EvaluateSummary
     ...summary.comparisons.map((c) =>
       `agent - ${c.versus} (${c.reading}): ${(100 * c.testAcc.mean).toFixed(2)} ± ${(100 * c.testAcc.halfWidth).toFixed(2)} points (95% CI, n=${c.testAcc.n})`),
     `agent compute = ${(100 * summary.computeRatio).toFixed(1)}% of grid's; wrote ${context.out}/report.md`,
+  ],
+};
+
+interface FitRuleFlags extends PoolFlags {
+  tasks: string;
+  instances: number;
+  seed: number;
+}
+
+export const fitRuleCommand: CommandSpec<FitRuleFlags, { rule: RuleFile }> = {
+  name: ['fit-rule'],
+  description: 'fit the fixed-rule baseline: the one multiple of the loss scale best on average over a task distribution',
+  example: 'autoflood fit-rule --tasks broad --instances 12 --out runs/rules/broad',
+  flags: [
+    { key: 'tasks', flag: '--tasks <name>', help: 'task distribution (the agent\'s training distribution)', kind: oneOf(TASK_DISTRIBUTIONS), default: 'broad' },
+    { key: 'instances', flag: '--instances <n>', help: 'task instances', kind: integer(2), default: 12 },
+    { key: 'seed', flag: '--seed <n>', help: 'seed of the task stream', kind: integer(0), default: 2 },
+    ...poolFlags('runs/fit-rule-<tasks>-<time>'),
+  ],
+  outPrefix: (o) => `fit-rule-${String(o.tasks)}`,
+  run(o, context) {
+    return fitRule({
+      tasks: o.tasks, instances: o.instances, seed: o.seed,
+      ...poolOf(o, context, 'fit-rule', (r) => `${r.config.dataset} b ${r.config.flood}: ${percent(r.last.testAcc)}`),
+    });
+  },
+  report: ({ rule }) => ({ kind: 'fit-rule', rule }),
+  lines: ({ rule }, _o, context) => [
+    ...rule.table.map((row) => `c = ${row.multiple}: validation ${(100 * row.valGain.mean).toFixed(2)} ± ${(100 * row.valGain.std).toFixed(2)} points over no flooding`),
+    `chosen c = ${rule.multiple}; wrote ${context.out}/rule.json (copy it to agents/default-rule.json to make it the default)`,
   ],
 };
