@@ -1,20 +1,29 @@
 /**
- * The flood-level agent on disk and in a training run.
- *
- * Saved as one small JSON file (format version, features, action levels, decision schedule,
- * policy config and weights, how it was trained). In a run it is a FloodController: no
- * flooding during the warm-up, then every `epochsPerStep` epochs the policy's most probable
- * level for the current state. The schedule is stored as fractions of the run so an agent
- * trained on short runs acts at the same relative points of a long one.
+ * The flood-level agent: a linear policy that, at a few decision epochs of a run, sets b relative
+ * to the run's own loss scale (the best validation loss so far), from scale-free features of the
+ * run (envs/features.ts). Nothing in it is tied to one dataset's loss levels, so it carries to
+ * datasets it never trained on. Two designs of the action:
+ *   relative - b = 1.2 x sigmoid(u) x scale: a multiple of the scale, recomputed at each decision
+ *   steps    - first b = 1.2 x sigmoid(u0) x scale, then b <- b x 2^tanh(u1) (at most halve or
+ *              double per decision, capped at 1.2 x scale)
+ * Saved as one small JSON file (format version, design, features, schedule, parameters, how it
+ * was trained).
  */
 import { readFile, writeFile } from 'node:fs/promises';
-import { stateFeatures, STATE_FEATURES } from '../envs/features.js';
+import { runScale, stateFeatures, STATE_FEATURES } from '../envs/features.js';
 import type { ControllerContext, EpochMetrics, FloodController } from '../src/train/controller.js';
-import { Policy, type PolicyConfig } from './policy.js';
+import { LinearPolicy } from './policy.js';
 
-export const AGENT_FORMAT_VERSION = 1;
+export const AGENT_FORMAT_VERSION = 2;
 
-export type WeightArrays = { shape: number[]; values: number[] }[];
+export const DESIGNS = ['relative', 'steps'] as const;
+export type Design = (typeof DESIGNS)[number];
+
+/** The largest multiple of the run's scale the agent sets. */
+export const MAX_MULTIPLE = 1.2;
+
+/** Policy outputs per design: relative one, steps two (first level, later steps). */
+export const OUTPUTS: Record<Design, number> = { relative: 1, steps: 2 };
 
 /** When the agent acts, relative to the run's length. */
 export interface Schedule {
@@ -27,21 +36,54 @@ export interface Schedule {
 export interface AgentFile {
   formatVersion: typeof AGENT_FORMAT_VERSION;
   kind: 'flood-agent';
+  design: Design;
   /** Names of the state features, in order (must match this version's features). */
   features: string[];
-  /** Flood levels the actions index. */
-  levels: number[];
   schedule: Schedule;
-  policy: { config: PolicyConfig; weights: WeightArrays };
+  /** The policy's parameters: [outputs][features], row-major. */
+  params: number[];
   /** How the agent was trained (tasks, episodes, wall time, command). */
   training: Record<string, unknown>;
 }
 
-/** Absolute warm-up and epochs per decision for a run of `epochs` epochs. */
-export function scheduleFor(schedule: Schedule, epochs: number): { warmupEpochs: number; epochsPerStep: number } {
-  const warmupEpochs = Math.min(Math.max(1, Math.round(schedule.warmupFraction * epochs)), epochs - 1);
-  const epochsPerStep = Math.max(1, Math.ceil((epochs - warmupEpochs) / schedule.decisions));
-  return { warmupEpochs, epochsPerStep };
+const sigmoid = (u: number) => 1 / (1 + Math.exp(-u));
+
+/**
+ * The flood level of one decision (nats).
+ * @param outputs the policy's outputs for the state.
+ * @param scale the run's loss scale (nats).
+ * @param level the level in force before the decision (0 before the first).
+ * @param first whether this is the run's first decision.
+ */
+export function decide(design: Design, outputs: number[], scale: number, level: number, first: boolean): number {
+  const cap = MAX_MULTIPLE * scale;
+  if (design === 'relative' || first) return cap * sigmoid(outputs[0]);
+  return Math.min(cap, level * 2 ** Math.tanh(outputs[1]));
+}
+
+/** The 1-based epochs before which the agent decides, for a run of `epochs` epochs. */
+export function decisionEpochs(schedule: Schedule, epochs: number): number[] {
+  const warmup = Math.min(Math.max(1, Math.round(schedule.warmupFraction * epochs)), epochs - 1);
+  const every = Math.max(1, Math.ceil((epochs - warmup) / schedule.decisions));
+  const at: number[] = [];
+  for (let e = warmup + 1; e <= epochs && at.length < schedule.decisions; e += every) at.push(e);
+  return at;
+}
+
+export function checkAgent(agent: AgentFile, source = 'agent'): AgentFile {
+  if (agent?.kind !== 'flood-agent') throw new Error(`agent: ${source} is not an autoflood agent file`);
+  if (agent.formatVersion !== AGENT_FORMAT_VERSION) {
+    throw new Error(`agent: ${source} has format version ${agent.formatVersion}; this autoflood reads version ${AGENT_FORMAT_VERSION} (train one with autoflood train-agent)`);
+  }
+  if (!(DESIGNS as readonly string[]).includes(agent.design)) throw new Error(`agent: ${source} has an unknown design "${agent.design}"`);
+  if (agent.features.join('|') !== STATE_FEATURES.join('|')) {
+    throw new Error(`agent: ${source} was trained on other state features (${agent.features.join(', ')})`);
+  }
+  const size = LinearPolicy.size(STATE_FEATURES.length, OUTPUTS[agent.design]);
+  if (!Array.isArray(agent.params) || agent.params.length !== size || !agent.params.every(Number.isFinite)) {
+    throw new Error(`agent: ${source} needs ${size} finite parameters for the ${agent.design} design`);
+  }
+  return agent;
 }
 
 export async function saveAgent(file: string, agent: AgentFile): Promise<void> {
@@ -56,53 +98,31 @@ export async function loadAgent(file: string): Promise<AgentFile> {
   } catch (err) {
     throw new Error(`agent: cannot read ${file} (${(err as Error).message})`);
   }
-  if (agent.kind !== 'flood-agent') throw new Error(`agent: ${file} is not an autoflood agent file`);
-  if (agent.formatVersion !== AGENT_FORMAT_VERSION) {
-    throw new Error(`agent: ${file} has format version ${agent.formatVersion}; this autoflood reads version ${AGENT_FORMAT_VERSION}`);
-  }
-  if (agent.features.join('|') !== STATE_FEATURES.join('|')) {
-    throw new Error(`agent: ${file} was trained on other state features (${agent.features.join(', ')})`);
-  }
-  if (agent.policy.config.numActions !== agent.levels.length) {
-    throw new Error(`agent: ${file} has ${agent.levels.length} levels but ${agent.policy.config.numActions} actions`);
-  }
-  return agent;
+  return checkAgent(agent, file);
 }
 
-/** Builds the policy network of an agent file. */
-export function policyOf(agent: AgentFile): Policy {
-  const policy = new Policy(agent.policy.config);
-  policy.setWeightArrays(agent.policy.weights);
-  return policy;
-}
-
-/** The agent as a controller: greedy decisions on the agent's schedule. */
+/** The agent as a controller: no flooding until its first decision, then its level until the next. */
 export class AgentController implements FloodController {
   readonly name = 'agent';
   private readonly agent: AgentFile;
-  private readonly policy: Policy;
+  private readonly policy: LinearPolicy;
   private level = 0;
+  private decided = 0;
 
   constructor(agent: AgentFile) {
-    this.agent = agent;
-    this.policy = policyOf(agent);
+    this.agent = checkAgent(agent);
+    this.policy = new LinearPolicy(STATE_FEATURES.length, OUTPUTS[agent.design], agent.params);
   }
 
   floodLevel(history: readonly EpochMetrics[], { epoch, epochs }: ControllerContext): number {
-    const { warmupEpochs, epochsPerStep } = scheduleFor(this.agent.schedule, epochs);
-    const sinceWarmup = epoch - 1 - warmupEpochs;
-    if (sinceWarmup < 0) return 0;
-    if (sinceWarmup % epochsPerStep === 0) {
-      this.level = this.agent.levels[this.policy.greedy(stateFeatures(history, this.level, epochs))];
-    }
+    if (!decisionEpochs(this.agent.schedule, epochs).includes(epoch)) return this.level;
+    const outputs = this.policy.act(stateFeatures(history, this.level, epochs));
+    this.level = decide(this.agent.design, outputs, runScale(history), this.level, this.decided === 0);
+    this.decided++;
     return this.level;
   }
 
   describe(): Record<string, unknown> {
-    return { levels: this.agent.levels, schedule: this.agent.schedule, training: this.agent.training };
-  }
-
-  dispose(): void {
-    this.policy.dispose();
+    return { design: this.agent.design, schedule: this.agent.schedule, training: this.agent.training };
   }
 }

@@ -1,8 +1,9 @@
 /**
  * The reference's heuristic flood-level controller (the seed study's improvement 3).
  *
- * Phase 1 ("backward"): no flooding until the training loss first falls below `startAfterLoss`
- * (memorisation). Phase 2: start at b = `initialLevel`; after every epoch, with x the validation
+ * Phase 1 ("backward"): no flooding until the network has memorised its training labels: by
+ * default the reference's literal condition, zero training error (training accuracy 100%);
+ * with `startAfterLoss` > 0, the training loss falling below it instead. Phase 2: start at b = `initialLevel`; after every epoch, with x the validation
  * accuracy in percent and x' a reference starting at 0:
  *   if x >= x' + lambda:  x' = x, b = clip(b + alpha, 0, maxLevel)
  *   else if x < x' - lambda: x' = x, b = clip(b - alpha, 0, maxLevel)
@@ -15,7 +16,7 @@ export interface HeuristicOptions {
   alpha: number;
   /** Dead band on validation accuracy (percentage points). */
   lambda: number;
-  /** Phase 2 starts once the training loss is below this (nats). */
+  /** Phase 2 starts once the training loss is below this (nats); 0 = at zero training error. */
   startAfterLoss: number;
   /** b at the start of phase 2. */
   initialLevel: number;
@@ -26,7 +27,7 @@ export interface HeuristicOptions {
 export const HEURISTIC_DEFAULTS: HeuristicOptions = {
   alpha: 0.015,
   lambda: 0.4,
-  startAfterLoss: 1e-4,
+  startAfterLoss: 0,
   initialLevel: 0.0001,
   maxLevel: 0.5,
 };
@@ -51,7 +52,8 @@ export class HeuristicController implements FloodController {
     const last = history[history.length - 1];
     if (last == null) return 0;
     if (this.startedAfter == null) {
-      if (last.trainLoss >= this.options.startAfterLoss) return 0;
+      const memorised = this.options.startAfterLoss > 0 ? last.trainLoss < this.options.startAfterLoss : last.trainAcc >= 1;
+      if (!memorised) return 0;
       this.startedAfter = last.epoch;
       this.level = this.options.initialLevel;
       return this.level;

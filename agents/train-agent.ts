@@ -1,179 +1,161 @@
 /**
- * Trains the flood-level agent with REINFORCE on a task distribution.
+ * Trains the flood-level agent with the cross-entropy method on a task distribution.
  *
- * Each update draws `tasksPerUpdate` task instances and runs `rolloutsPerTask` episodes on each
- * (same data and initialisation, actions sampled from the policy) side by side on worker
- * threads. The baseline is the mean return of the same task's episodes, so the update compares
- * flood-level choices on the same run instead of easy tasks with hard ones. After every update
- * the policy, the optimiser state and the learning curve are checkpointed; a killed training
- * resumes from the last checkpoint.
+ * Each generation draws `tasksPerGeneration` task instances and runs every candidate policy of
+ * the generation on each (same data and initialisation), plus one run without flooding per task.
+ * A candidate's fitness is the mean over the tasks of its score minus no flooding's score, the
+ * score being the validation accuracy averaged over the last tenth of the epochs (less noisy than
+ * one epoch's); comparing on the same task cancels task difficulty. Episodes are trials in the
+ * run log, and sampling is seeded per generation, so a killed training resumes by replaying the
+ * log and continues exactly as if never interrupted.
  */
-import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { STATE_FEATURES } from '../envs/features.js';
 import { WorkerPool } from '../src/trials/pool.js';
-import { appendJsonl, claimRunFolder, readJson, readJsonl, writeJson, writeJsonl, writeSummary } from '../src/util/files.js';
-import { saveAgent, scheduleFor, AGENT_FORMAT_VERSION, type AgentFile, type Schedule } from './agent.js';
-import type { EpisodeJob, EpisodeResult } from './episode.js';
-import { Policy, POLICY_DEFAULTS, type PolicyConfig } from './policy.js';
+import { RunLog, runLogged, type LoggedRunOptions } from '../src/trials/run-log.js';
+import { makeTrial, type TrialResult } from '../src/trials/trial.js';
+import type { TrainConfig } from '../src/train/config.js';
+import { appendJsonl, claimRunFolder, readJsonl, writeJsonl, writeSummary } from '../src/util/files.js';
+import { mean } from '../src/util/stats.js';
+import { AGENT_FORMAT_VERSION, OUTPUTS, saveAgent, type AgentFile, type Design, type Schedule } from './agent.js';
+import { CEM_DEFAULTS, initialCem, sampleCandidates, updateCem, type CemSettings, type CemState } from './cem.js';
+import { LinearPolicy } from './policy.js';
 import { taskDistribution, type TaskDistribution } from './tasks.js';
 
-export interface TrainAgentOptions {
+export interface TrainAgentOptions extends LoggedRunOptions {
   /** Task distribution name (see tasks.ts). */
   tasks: string;
   /** A distribution object instead of a name (small tasks in tests). */
   distribution?: TaskDistribution;
-  /** Episodes in total (rounded up to whole updates). */
-  episodes: number;
-  /** Task instances per update. */
-  tasksPerUpdate: number;
-  /** Episodes per task instance and update (>= 2 for the per-task baseline). */
-  rolloutsPerTask: number;
-  /** Output folder: agent.json, checkpoint.json, learning.jsonl. */
-  out: string;
-  seed: number;
+  design: Design;
+  generations: number;
+  tasksPerGeneration: number;
+  cem: CemSettings;
   schedule: Schedule;
-  policy: Omit<PolicyConfig, 'stateSize' | 'numActions' | 'seed'>;
-  /** Continue from out/checkpoint.json. */
+  seed: number;
+  /** Output folder: agent.json, learning.jsonl, trials.jsonl, summary.json. */
+  out: string;
   resume?: boolean;
-  workers?: number;
-  backend?: string;
-  /** Called after every update. */
-  onUpdate?: (point: LearningPoint, updates: number) => void;
-  signal?: AbortSignal;
+  /** Called after every generation. */
+  onGeneration?: (point: LearningPoint, generations: number) => void;
 }
 
 export const TRAIN_AGENT_DEFAULTS = {
-  tasks: 'synthetic',
-  episodes: 320,
-  tasksPerUpdate: 4,
-  rolloutsPerTask: 2,
+  tasks: 'broad',
+  design: 'relative' as Design,
+  generations: 20,
+  tasksPerGeneration: 4,
   seed: 0,
-  schedule: { warmupFraction: 0.2, decisions: 4 } satisfies Schedule,
-  policy: { ...POLICY_DEFAULTS, learningRate: 0.03, entropyCoef: 0.01 },
+  schedule: { warmupFraction: 0.2, decisions: 8 } satisfies Schedule,
+  cem: CEM_DEFAULTS,
 };
 
 /** One point of the learning curve. */
 export interface LearningPoint {
-  update: number;
-  /** Mean episode reward (sum of shaped rewards = final minus warm-up validation accuracy). */
-  meanReward: number;
-  /** Mean final validation accuracy of the update's episodes. */
-  meanFinalValAcc: number;
-  /** Mean flood level chosen. */
-  meanLevel: number;
-  entropy: number;
-  /** Seconds since the training started (summed over resumed invocations). */
+  generation: number;
+  /** Fitness of the generation's mean policy (candidate 0), in accuracy units. */
+  meanFitness: number;
+  /** Best candidate's fitness. */
+  bestFitness: number;
+  /** Mean fitness over the candidates. */
+  populationFitness: number;
+  /** Mean standard deviation of the search distribution after the update. */
+  std: number;
+  /** The mean policy's last flood level relative to its run's scale, averaged over the tasks. */
+  meanMultiple: number;
+  /** Episodes and training epochs so far (compute). */
+  episodes: number;
+  epochs: number;
+  /** Wall seconds since the training started (summed over resumed invocations). */
   seconds: number;
-}
-
-interface Checkpoint {
-  update: number;
-  seconds: number;
-  weights: { shape: number[]; values: number[] }[];
-  optimizer: { name: string; shape: number[]; values: number[] }[];
 }
 
 /** The agent and its learning curve in a train-agent folder. */
 export const AGENT_FILE = 'agent.json';
 export const LEARNING_FILE = 'learning.jsonl';
 
-/** Seed of the action sampler for one episode: distinct for every (update, task, rollout). */
-const samplingSeed = (seed: number, update: number, task: number, rollout: number) =>
-  ((seed * 7919 + update) * 104_729 + task) * 31 + rollout;
+/** A run's score: mean validation accuracy over its last tenth of epochs. */
+export function score(run: TrialResult): number {
+  const tail = Math.max(1, Math.round(run.history.length / 10));
+  return mean(run.history.slice(-tail).map((m) => m.valAcc));
+}
+
+function agentOf(design: Design, schedule: Schedule, params: number[], training: Record<string, unknown> = {}): AgentFile {
+  return { formatVersion: AGENT_FORMAT_VERSION, kind: 'flood-agent', design, features: [...STATE_FEATURES], schedule, params, training };
+}
+
+/** The episode of a candidate on a task, and the run without flooding it is compared with. */
+const episode = (config: TrainConfig, agent: AgentFile) => makeTrial({ ...config, flood: 0 }, { kind: 'agent', agent }, 'episode');
+const baseline = (config: TrainConfig) => makeTrial({ ...config, flood: 0 }, { kind: 'constant' }, 'grid');
 
 export async function trainAgent(options: TrainAgentOptions): Promise<{ agent: AgentFile; curve: LearningPoint[] }> {
-  for (const field of ['episodes', 'tasksPerUpdate', 'rolloutsPerTask'] as const) {
-    if (!Number.isInteger(options[field]) || options[field] < 1) throw new RangeError(`${field}: must be an integer >= 1`);
+  const { design, generations, tasksPerGeneration, cem, schedule, seed, out, resume = false, onGeneration, ...pool } = options;
+  for (const [field, value] of Object.entries({ generations, tasksPerGeneration })) {
+    if (!Number.isInteger(value) || value < 1) throw new RangeError(`${field}: must be an integer >= 1, got ${value}`);
   }
-  if (options.rolloutsPerTask < 2) throw new RangeError('rolloutsPerTask: needs >= 2 episodes per task for the per-task baseline');
   const distribution = options.distribution ?? taskDistribution(options.tasks);
-  const dir = options.out;
-  const resume = options.resume ?? false;
-  await claimRunFolder(dir, {
-    command: 'train-agent', tasks: distribution.name, episodes: options.episodes, tasksPerUpdate: options.tasksPerUpdate,
-    rolloutsPerTask: options.rolloutsPerTask, seed: options.seed, schedule: options.schedule, policy: options.policy,
-  }, resume);
-  const checkpointFile = path.join(dir, 'checkpoint.json');
-  const curveFile = path.join(dir, LEARNING_FILE);
-  const perUpdate = options.tasksPerUpdate * options.rolloutsPerTask;
-  const updates = Math.ceil(options.episodes / perUpdate);
-  const policyConfig: PolicyConfig = {
-    ...options.policy, stateSize: STATE_FEATURES.length, numActions: distribution.levels.length, seed: options.seed,
-  };
-  const policy = new Policy(policyConfig);
-  let firstUpdate = 0;
-  let secondsBefore = 0;
-  if (resume && existsSync(checkpointFile)) {
-    const checkpoint = await readJson<Checkpoint>(checkpointFile);
-    policy.setWeightArrays(checkpoint.weights);
-    await policy.setOptimizerState(checkpoint.optimizer);
-    firstUpdate = checkpoint.update + 1;
-    secondsBefore = checkpoint.seconds;
-  }
-  // Points past the checkpoint (killed between the two writes) are dropped and redone.
-  const curve = (await readJsonl<LearningPoint>(curveFile)).filter((p) => p.update < firstUpdate);
-  await writeJsonl(curveFile, curve);
+  await claimRunFolder(out, { command: 'train-agent', tasks: distribution.name, design, generations, tasksPerGeneration, cem, schedule, seed }, resume);
+  const log = await RunLog.open(out);
+  const curveFile = path.join(out, LEARNING_FILE);
+  const saved = await readJsonl<LearningPoint>(curveFile);
+  const size = LinearPolicy.size(STATE_FEATURES.length, OUTPUTS[design]);
+  let state: CemState = initialCem(new Array<number>(size).fill(0), cem);
+  const curve: LearningPoint[] = [];
   const start = performance.now();
-  const pool = new WorkerPool({ workers: options.workers, backend: options.backend });
+  const workers = options.pool ?? new WorkerPool(pool);
   try {
-    for (let update = firstUpdate; update < updates; update++) {
+    for (let g = 0; g < generations; g++) {
       if (options.signal?.aborted) throw new Error('agent training aborted');
-      const jobs: EpisodeJob[] = [];
-      const weights = policy.weightArrays();
-      for (let t = 0; t < options.tasksPerUpdate; t++) {
-        const config = distribution.sample(options.seed, update * options.tasksPerUpdate + t);
-        const env = { levels: distribution.levels, ...scheduleFor(options.schedule, config.epochs) };
-        for (let r = 0; r < options.rolloutsPerTask; r++) {
-          jobs.push({
-            id: `u${update}-t${t}-r${r}`, task: t, config, env,
-            policy: { config: policyConfig, weights },
-            samplingSeed: samplingSeed(options.seed, update, t, r),
-          });
-        }
-      }
-      const results = await pool.run<EpisodeJob, EpisodeResult>('episode', jobs, { signal: options.signal });
-      const stats = policy.update(results.map((r) => r.transitions), results.map((r) => r.task));
-      const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+      const tasks = Array.from({ length: tasksPerGeneration }, (_, t) => distribution.sample(seed, g * tasksPerGeneration + t));
+      const candidates = sampleCandidates(state, cem, seed);
+      const agents = candidates.map((params) => agentOf(design, schedule, params));
+      const trials = [...tasks.map(baseline), ...agents.flatMap((agent) => tasks.map((config) => episode(config, agent)))];
+      const ranBefore = trials.filter((t) => log.has(t.id)).length;
+      const { results } = await runLogged(log, trials, { ...pool, pool: workers });
+      const byId = new Map(results.map((r) => [r.id, r]));
+      const runOf = (t: { id: string }) => byId.get(t.id) as TrialResult;
+      const fitness = agents.map((agent) => mean(tasks.map((config) => score(runOf(episode(config, agent))) - score(runOf(baseline(config))))));
+      state = updateCem(state, candidates, fitness, cem);
+      const previous = curve.at(-1);
+      const finalMultiple = (run: TrialResult) => run.history[run.history.length - 1].floodLevel / Math.min(...run.history.map((m) => m.valLoss));
       const point: LearningPoint = {
-        update,
-        meanReward: stats.meanReturn,
-        meanFinalValAcc: mean(results.map((r) => r.history[r.history.length - 1].valAcc)),
-        meanLevel: mean(results.flatMap((r) => r.transitions.map((s) => distribution.levels[s.action]))),
-        entropy: stats.entropy,
-        seconds: secondsBefore + (performance.now() - start) / 1000,
+        generation: g,
+        meanFitness: fitness[0],
+        bestFitness: Math.max(...fitness),
+        populationFitness: mean(fitness),
+        std: mean(state.std),
+        meanMultiple: mean(tasks.map((config) => finalMultiple(runOf(episode(config, agents[0]))))),
+        episodes: (previous?.episodes ?? 0) + agents.length * tasks.length,
+        epochs: (previous?.epochs ?? 0) + results.reduce((a, r) => a + r.history.length, 0),
+        // Generations replayed from the log keep the time they took; new ones add this invocation's.
+        seconds: ranBefore === trials.length && saved[g] !== undefined ? saved[g].seconds : (saved.at(-1)?.seconds ?? 0) + (performance.now() - start) / 1000,
       };
       curve.push(point);
-      await appendJsonl(curveFile, point);
-      await writeJson(checkpointFile, {
-        update, seconds: point.seconds, weights: policy.weightArrays(), optimizer: await policy.optimizerState(),
-      } satisfies Checkpoint);
-      options.onUpdate?.(point, updates);
+      if (ranBefore < trials.length || saved[g] === undefined) {
+        await writeJsonl(curveFile, curve.slice(0, -1));
+        await appendJsonl(curveFile, point);
+      }
+      onGeneration?.(point, generations);
     }
   } finally {
-    await pool.close();
+    if (options.pool === undefined) await workers.close();
   }
-  const agent: AgentFile = {
-    formatVersion: AGENT_FORMAT_VERSION,
-    kind: 'flood-agent',
-    features: [...STATE_FEATURES],
-    levels: distribution.levels,
-    schedule: options.schedule,
-    policy: { config: policyConfig, weights: policy.weightArrays() },
-    training: {
-      tasks: distribution.name,
-      taskDescription: distribution.description,
-      episodes: updates * perUpdate,
-      updates,
-      tasksPerUpdate: options.tasksPerUpdate,
-      rolloutsPerTask: options.rolloutsPerTask,
-      seed: options.seed,
-      seconds: curve.length > 0 ? curve[curve.length - 1].seconds : 0,
-      finalMeanReward: curve.length > 0 ? curve[curve.length - 1].meanReward : null,
-    },
-  };
-  policy.dispose();
-  await saveAgent(path.join(dir, AGENT_FILE), agent);
-  await writeSummary(dir, 'train-agent', { agentFile: AGENT_FILE, learningFile: LEARNING_FILE, training: agent.training });
+  const last = curve[curve.length - 1];
+  const agent = agentOf(design, schedule, state.mean, {
+    tasks: distribution.name,
+    taskDescription: distribution.description,
+    learner: 'cross-entropy method',
+    generations,
+    tasksPerGeneration,
+    population: cem.population,
+    episodes: last.episodes,
+    epochs: last.epochs,
+    seed,
+    seconds: last.seconds,
+    finalMeanFitness: last.meanFitness,
+  });
+  await saveAgent(path.join(out, AGENT_FILE), agent);
+  await writeSummary(out, 'train-agent', { agentFile: AGENT_FILE, learningFile: LEARNING_FILE, training: agent.training });
+  await log.deleteCheckpoints();
   return { agent, curve };
 }

@@ -1,44 +1,50 @@
 /**
- * The agent's view of a training run: the four raw metrics of the last epoch plus scale-free
- * features (losses on a log scale, loss relative to its start, generalisation gaps, progress,
- * the flood level in force). Every feature is O(1) so one small policy fits every task.
+ * What the agent sees of a training run (its environment) at a decision: the four metrics
+ * [train loss, train accuracy, val loss, val accuracy] made scale-free, so one policy reads every
+ * task alike. Losses are divided by the run's own scale, the best validation loss so far (what a
+ * noisy task cannot go below), accuracies are read against their best so far, and time and the
+ * level in force are relative too. Every feature is O(1).
  */
 import type { EpochMetrics } from '../src/train/controller.js';
 
 export const STATE_FEATURES = [
-  'log10 train loss / 4',
+  'train loss / best val loss',
+  'val loss / best val loss - 1',
   'train accuracy',
-  'log10 val loss / 4',
-  'val accuracy',
-  'train loss / first-epoch train loss',
-  'val loss - train loss (clipped to [-4, 4]) / 4',
+  'val accuracy - best val accuracy',
   'train accuracy - val accuracy',
   'epoch / epochs',
-  'current flood level',
+  'flood level / best val loss',
+  'constant 1',
 ] as const;
 
-const log4 = (loss: number) => Math.log10(loss + 1e-4) / 4;
+/** The run's loss scale so far: its lowest validation loss (nats). */
+export function runScale(history: readonly EpochMetrics[]): number {
+  if (history.length === 0) throw new Error('runScale: need at least one finished epoch');
+  return Math.max(1e-6, Math.min(...history.map((m) => m.valLoss)));
+}
+
 const clip = (v: number, lo: number, hi: number) => Math.min(Math.max(v, lo), hi);
 
 /**
  * @param history the run's epochs so far (at least one).
- * @param level the flood level in force.
+ * @param level the flood level in force (nats).
  * @param epochs the run's total epochs.
  * @returns [STATE_FEATURES.length] numbers.
  */
 export function stateFeatures(history: readonly EpochMetrics[], level: number, epochs: number): number[] {
   const last = history[history.length - 1];
-  if (last == null) throw new Error('stateFeatures: need at least one finished epoch');
-  const first = history[0];
+  if (last === undefined) throw new Error('stateFeatures: need at least one finished epoch');
+  const scale = runScale(history);
+  const bestValAcc = Math.max(...history.map((m) => m.valAcc));
   return [
-    log4(last.trainLoss),
+    clip(last.trainLoss / scale, 0, 4),
+    clip(last.valLoss / scale - 1, 0, 4),
     last.trainAcc,
-    log4(last.valLoss),
-    last.valAcc,
-    clip(last.trainLoss / Math.max(first.trainLoss, 1e-8), 0, 2),
-    clip(last.valLoss - last.trainLoss, -4, 4) / 4,
+    last.valAcc - bestValAcc,
     last.trainAcc - last.valAcc,
     last.epoch / epochs,
-    level,
+    clip(level / scale, 0, 4),
+    1,
   ];
 }

@@ -2,17 +2,16 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { before, describe, it } from 'node:test';
-import * as tf from '@tensorflow/tfjs';
-import { AgentController, loadAgent, saveAgent, AGENT_FORMAT_VERSION, type AgentFile } from '../agents/agent.js';
-import { Policy } from '../agents/policy.js';
+import {
+  AgentController, decide, decisionEpochs, loadAgent, saveAgent, AGENT_FORMAT_VERSION, MAX_MULTIPLE, OUTPUTS, type AgentFile, type Design,
+} from '../agents/agent.js';
+import { Rng } from '../src/data/rng.js';
 import { tune } from '../src/search/tune.js';
 import { DEFAULT_AGENT } from '../src/cli/commands/search.js';
-import { FloodEnv } from '../envs/flood-env.js';
 import { STATE_FEATURES } from '../envs/features.js';
 import { initBackend } from '../src/backend/index.js';
-import { loadDataset } from '../src/data/index.js';
-import { datasetOptionsOf, train } from '../src/train/train.js';
-import { tinyConfig, tmpDir } from './helpers.js';
+import { train } from '../src/train/train.js';
+import { scriptedEpochs, tinyConfig, tmpDir } from './helpers.js';
 
 before(async () => {
   await initBackend('wasm');
@@ -22,51 +21,51 @@ const tmp = () => tmpDir('agent');
 
 const tinyTask = (overrides = {}) => tinyConfig({ seed: 5, epochs: 10, ...overrides });
 
-function agentFile(seed: number): AgentFile {
-  const levels = [0, 0.1, 0.2, 0.3];
-  const policy = new Policy({ stateSize: STATE_FEATURES.length, numActions: levels.length, hidden: 4, learningRate: 0.01, entropyCoef: 0, seed });
-  const file: AgentFile = {
-    formatVersion: AGENT_FORMAT_VERSION, kind: 'flood-agent', features: [...STATE_FEATURES], levels,
+/** An agent file with given parameters (default: small seeded ones, untrained). */
+function agentFile(seed: number, design: Design = 'relative', params?: number[]): AgentFile {
+  const rng = new Rng(seed);
+  const size = STATE_FEATURES.length * OUTPUTS[design];
+  return {
+    formatVersion: AGENT_FORMAT_VERSION, kind: 'flood-agent', design, features: [...STATE_FEATURES],
     schedule: { warmupFraction: 0.2, decisions: 4 },
-    policy: { config: policy.config, weights: policy.weightArrays() },
+    params: params ?? Array.from({ length: size }, () => rng.normal()),
     training: { note: 'untrained, for tests' },
   };
-  policy.dispose();
-  return file;
 }
 
-describe('FloodEnv', () => {
-  it('follows the reset/step contract', async () => {
-    const config = tinyTask();
-    const env = new FloodEnv({ config, dataset: await loadDataset(datasetOptionsOf(config)), levels: [0, 0.1, 0.2], epochsPerStep: 3, warmupEpochs: 2 });
-    assert.throws(() => env.step(0), /reset\(\) first/);
-    const s0 = env.reset();
-    assert.equal(s0.length, FloodEnv.stateSize);
-    assert.ok(s0.every(Number.isFinite));
-    assert.equal(env.history.length, 2, 'reset trains the warm-up');
-    assert.equal(env.horizon, 3);
-    assert.throws(() => env.step(3), /action: must be an integer in \[0, 3\)/);
-    let rewardSum = 0;
-    const steps = [];
-    for (let done = false; !done; ) {
-      const r = env.step(2);
-      steps.push(r);
-      rewardSum += r.reward;
-      done = r.done;
+/** Parameters that use only feature `name` (and the constant): [outputs][features]. */
+function onlyFeature(name: (typeof STATE_FEATURES)[number], weight: number, bias: number): number[] {
+  return STATE_FEATURES.map((f) => (f === name ? weight : 0) + (f === 'constant 1' ? bias : 0));
+}
+
+describe('the agent\'s actions', () => {
+  it('the relative action maps to the same b for the same scale, whatever the dataset\'s other metrics', () => {
+    // Two runs of different tasks whose best validation loss is 0.8; a policy that reads only the constant.
+    const agent = agentFile(0, 'relative', onlyFeature('constant 1', 0, 0.5));
+    const mnistLike = scriptedEpochs([{ valLoss: 1.1, trainLoss: 0.9, valAcc: 0.7 }, { valLoss: 0.8, trainLoss: 0.2, trainAcc: 0.99, valAcc: 0.72 }]);
+    const tabular = scriptedEpochs([{ valLoss: 0.8, trainLoss: 0.7, valAcc: 0.95 }, { valLoss: 0.9, trainLoss: 0.6, trainAcc: 0.5, valAcc: 0.93 }]);
+    const b = (history: typeof mnistLike) => new AgentController(agent).floodLevel(history, { epoch: 3, epochs: 10 });
+    const expected = MAX_MULTIPLE * 0.8 / (1 + Math.exp(-0.5));
+    assert.ok(Math.abs(b(mnistLike) - expected) < 1e-12);
+    assert.ok(Math.abs(b(tabular) - expected) < 1e-12);
+    assert.equal(decide('relative', [0.5], 0.8, 0.3, false), decide('relative', [0.5], 0.8, 0, true), 'relative: the level in force does not matter');
+    assert.equal(decide('steps', [0, 1], 0.8, 0.2, false), 0.2 * 2 ** Math.tanh(1), 'steps: multiplies the level in force');
+    assert.equal(decide('steps', [0, 9], 0.8, 0.9, false), MAX_MULTIPLE * 0.8, 'steps: capped at 1.2 x scale');
+  });
+
+  it('acts only at its decision epochs', () => {
+    const agent = agentFile(0, 'relative', onlyFeature('epoch / epochs', 3, -1));
+    const epochs = 20;
+    const at = decisionEpochs(agent.schedule, epochs);
+    assert.deepEqual(at, [5, 9, 13, 17], '20% warm-up (4 epochs), then 4 decisions every 4 epochs');
+    const controller = new AgentController(agent);
+    const history = scriptedEpochs(Array.from({ length: epochs }, (_, i) => ({ valLoss: 1 - 0.01 * i })));
+    const levels = Array.from({ length: epochs }, (_, i) => controller.floodLevel(history.slice(0, i), { epoch: i + 1, epochs }));
+    assert.deepEqual(levels.slice(0, 4), [0, 0, 0, 0]);
+    for (let e = 2; e <= epochs; e++) {
+      if (!at.includes(e)) assert.equal(levels[e - 1], levels[e - 2], `no change before epoch ${e}`);
+      else assert.notEqual(levels[e - 1], levels[e - 2], `a new level before epoch ${e}`);
     }
-    assert.deepEqual(steps.map((r) => r.metrics.length), [3, 3, 2], 'k epochs per step, the last one cut at the run end');
-    assert.ok(steps.flatMap((r) => r.metrics).every((m) => m.floodLevel === 0.2));
-    assert.equal(steps[steps.length - 1].state[STATE_FEATURES.indexOf('current flood level')], 0.2);
-    // Rewards telescope: their sum is the final potential minus the warm-up's.
-    const h = env.history;
-    const potential = (ms: typeof h) => ms.reduce((a, m) => a + m.valAcc, 0) / ms.length;
-    assert.ok(Math.abs(rewardSum - (potential(h.slice(-3)) - potential(h.slice(0, 2)))) < 1e-9);
-    assert.throws(() => env.step(0), /episode is over/);
-    const before = tf.memory().numTensors;
-    env.reset();
-    env.step(1);
-    env.dispose();
-    assert.ok(tf.memory().numTensors <= before, 'dispose frees the run');
   });
 });
 
@@ -83,13 +82,16 @@ describe('agent file', () => {
     const levelsB = (await train(config, { controller: new AgentController(loaded) })).history.map((m) => m.floodLevel);
     assert.deepEqual(levelsA, levelsB);
     assert.deepEqual(levelsA.slice(0, 2), [0, 0], 'no flooding during the warm-up (20% of 10 epochs)');
+    assert.ok(levelsA.slice(2).every((b) => b > 0), 'then the agent sets b');
   });
 
   it('the committed default agent loads and sets b in a real run', async () => {
     const agent = await loadAgent(DEFAULT_AGENT);
     const result = await train(tinyTask({ epochs: 10 }), { controller: new AgentController(agent) });
     assert.equal(result.controller, 'agent');
-    for (const m of result.history) assert.ok(agent.levels.includes(m.floodLevel) || m.floodLevel === 0, `epoch ${m.epoch}: b ${m.floodLevel}`);
+    const at = decisionEpochs(agent.schedule, 10);
+    assert.ok(result.history.slice(0, at[0] - 1).every((m) => m.floodLevel === 0), 'no flooding before the first decision');
+    assert.ok(result.history.every((m) => m.floodLevel >= 0 && m.floodLevel <= MAX_MULTIPLE * 3), 'levels on the loss scale of the task');
   });
 
   it('refuses a file of another format version, naming it', async () => {

@@ -2,13 +2,11 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { HeuristicController } from '../agents/heuristic.js';
 import type { EpochMetrics } from '../src/train/controller.js';
+import { scriptedEpochs } from './helpers.js';
 
-/** Scripted epochs: training loss and validation accuracy (in percent) per epoch. */
-function script(rows: [number, number][]): EpochMetrics[] {
-  return rows.map(([trainLoss, valPct], i) => ({
-    epoch: i + 1, trainLoss, trainAcc: 1, valLoss: 1, valAcc: valPct / 100, valLossClean: 1, valAccClean: valPct / 100,
-    floodedFraction: 0, floodLevel: 0, lr: 1e-3, wallSeconds: i,
-  }));
+/** Scripted epochs: training loss, validation accuracy (in percent) and training accuracy (default 1) per epoch. */
+function script(rows: ([number, number] | [number, number, number])[]): EpochMetrics[] {
+  return scriptedEpochs(rows.map(([trainLoss, valPct, trainAcc = 1]) => ({ trainLoss, trainAcc, valAcc: valPct / 100, valAccClean: valPct / 100 })));
 }
 
 /** The levels the controller returns when asked before each epoch 1..n+1. */
@@ -20,9 +18,14 @@ function levels(controller: HeuristicController, history: EpochMetrics[]): numbe
 const round = (xs: number[]) => xs.map((x) => Math.round(x * 1e6) / 1e6);
 
 describe('heuristic controller (alpha 0.015, lambda 0.4 points)', () => {
-  it('waits for memorisation (train loss < 1e-4), then starts at b = 0.0001', () => {
-    const h = script([[0.5, 70], [1e-3, 75], [5e-5, 76]]);
+  it('waits for zero training error (the reference\'s literal start), then starts at b = 0.0001', () => {
+    const h = script([[0.5, 70, 0.8], [1e-3, 75, 0.999], [0.02, 76, 1]]);
     assert.deepEqual(round(levels(new HeuristicController(), h)), [0, 0, 0, 0.0001]);
+  });
+
+  it('or, with startAfterLoss, for the training loss to fall below it', () => {
+    const h = script([[0.5, 70, 1], [1e-3, 75, 1], [5e-5, 76, 1]]);
+    assert.deepEqual(round(levels(new HeuristicController({ startAfterLoss: 1e-4 }), h)), [0, 0, 0, 0.0001]);
   });
 
   it('raises b when validation accuracy beats the reference by lambda, lowers it when it falls lambda below', () => {

@@ -1,66 +1,49 @@
 import assert from 'node:assert/strict';
-import { before, describe, it } from 'node:test';
-import { initBackend } from '../src/backend/index.js';
-import { advantages, Policy, type Episode } from '../agents/policy.js';
+import { describe, it } from 'node:test';
+import { initialCem, sampleCandidates, updateCem, CEM_DEFAULTS } from '../agents/cem.js';
+import { LinearPolicy } from '../agents/policy.js';
 
-before(async () => {
-  await initBackend('wasm');
+describe('linear policy', () => {
+  it('computes W · features per output and checks sizes', () => {
+    const policy = new LinearPolicy(3, 2, [1, 2, 3, -1, 0, 1]);
+    assert.deepEqual(policy.act([1, 1, 1]), [6, 0]);
+    assert.deepEqual(policy.act([0, 0, 2]), [6, 2]);
+    assert.throws(() => policy.act([1, 2]), /expected 3 features/);
+    assert.throws(() => new LinearPolicy(3, 2, [1]), /expected 6 parameters/);
+  });
 });
 
-/** Deterministic uniforms for the test (a linear congruential stream). */
-function lcg(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
-}
-
-describe('REINFORCE policy', () => {
-  it('computes returns-to-go minus a per-step baseline, normalised', () => {
-    const ep = (rewards: number[]): Episode => rewards.map((reward) => ({ state: [0], action: 0, reward }));
-    const adv = advantages([ep([0, 1]), ep([0, 0])]);
-    // Returns-to-go: [1, 1] and [0, 0]; baseline [0.5, 0.5]; raw [+0.5, +0.5], [-0.5, -0.5]; std 0.5.
-    assert.deepEqual(adv, [[1, 1], [-1, -1]]);
-  });
-
-  it('learns the best action of each context in a scripted two-step environment', () => {
-    // Two contexts; the reward comes only at the end of the episode (like validation accuracy
-    // after a training run) and depends on the actions of both steps.
-    const best = [2, 7];
-    const uniform = lcg(1);
-    const policy = new Policy({ stateSize: 3, numActions: 10, hidden: 8, learningRate: 0.05, entropyCoef: 0.001, seed: 0 });
-    const play = (context: number, act: (s: number[]) => number): Episode => {
-      const steps: Episode = [];
-      let hits = 0;
-      for (let t = 0; t < 2; t++) {
-        const state = [context === 0 ? 1 : 0, context === 1 ? 1 : 0, t];
-        const action = act(state);
-        if (action === best[context]) hits++;
-        steps.push({ state, action, reward: 0 });
-      }
-      steps[1].reward = hits / 2 + 0.1 * (uniform() - 0.5);
-      return steps;
+describe('cross-entropy method', () => {
+  /**
+   * A scripted environment whose best action depends on the state: two kinds of state (x = -1 and
+   * x = +1, with a constant feature); the best output is 2x, so a constant policy cannot be best.
+   * Fitness is minus the squared error over both states, plus noise, as episode scores have.
+   */
+  it('finds the known best state-dependent policy of a scripted environment', () => {
+    const states = [[-1, 1], [1, 1]];
+    const fitnessOf = (params: number[], noise: number) => {
+      const policy = new LinearPolicy(2, 1, params);
+      return -states.reduce((a, s) => a + (policy.act(s)[0] - 2 * s[0]) ** 2, 0) / states.length + noise;
     };
-    for (let update = 0; update < 150; update++) {
-      const batch = Array.from({ length: 16 }, (_, i) => play(i % 2, (s) => policy.sample(s, uniform)));
-      policy.update(batch);
+    const settings = { ...CEM_DEFAULTS, population: 12 };
+    let state = initialCem([0, 0], settings);
+    let u = 0.123;
+    for (let g = 0; g < 40; g++) {
+      const candidates = sampleCandidates(state, settings, 7);
+      const fitness = candidates.map((c) => fitnessOf(c, 0.05 * ((u = (u * 9301 + 49297) % 233280 / 233280) - 0.5)));
+      state = updateCem(state, candidates, fitness, settings);
     }
-    for (const context of [0, 1]) {
-      for (const t of [0, 1]) {
-        const state = [context === 0 ? 1 : 0, context === 1 ? 1 : 0, t];
-        assert.equal(policy.greedy(state), best[context], `context ${context} step ${t}: ${policy.probabilities(state).map((p) => p.toFixed(2))}`);
-      }
-    }
-    policy.dispose();
+    assert.ok(Math.abs(state.mean[0] - 2) < 0.15, `weight on the state: ${state.mean[0]}`);
+    assert.ok(Math.abs(state.mean[1]) < 0.15, `constant: ${state.mean[1]}`);
+    assert.equal(state.generation, 40);
   });
 
-  it('round-trips its weights', () => {
-    const a = new Policy({ stateSize: 4, numActions: 5, hidden: 6, learningRate: 0.01, entropyCoef: 0, seed: 3 });
-    const b = new Policy({ stateSize: 4, numActions: 5, hidden: 6, learningRate: 0.01, entropyCoef: 0, seed: 9 });
-    const s = [0.1, -0.2, 0.3, 0.5];
-    assert.notDeepEqual(a.probabilities(s), b.probabilities(s));
-    b.setWeightArrays(a.weightArrays());
-    assert.deepEqual(b.probabilities(s), a.probabilities(s));
-    assert.throws(() => b.setWeightArrays(a.weightArrays().slice(1)), /policy weights: expected shapes/);
-    a.dispose();
-    b.dispose();
+  it('samples the mean first, then seeded candidates: the same seed and generation give the same population', () => {
+    const state = initialCem([0.5, -1], CEM_DEFAULTS);
+    const a = sampleCandidates(state, CEM_DEFAULTS, 3);
+    assert.deepEqual(a[0], [0.5, -1]);
+    assert.equal(a.length, CEM_DEFAULTS.population);
+    assert.deepEqual(sampleCandidates(state, CEM_DEFAULTS, 3), a);
+    assert.notDeepEqual(sampleCandidates(state, CEM_DEFAULTS, 4), a);
   });
 });

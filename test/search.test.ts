@@ -8,6 +8,8 @@ import type { Done, MethodPlan } from '../src/search/plan.js';
 import { lossScale, noiseEntropy, relativeLevels, scaleTrial, warmupEpochs } from '../src/search/scale.js';
 import type { TrialResult, TrialSpec } from '../src/trials/trial.js';
 import { claimRunFolder } from '../src/util/files.js';
+import { fitRule, readRule, RULE_FILE } from '../src/search/fit-rule.js';
+import path from 'node:path';
 import { readout, scriptedEpochs, tinyConfig, tmpDir } from './helpers.js';
 
 /** A finished trial whose validation accuracy is `valAcc(b, epochs)`, with the lineage it continued. */
@@ -140,5 +142,18 @@ describe('compareMethods with real trainings', () => {
       const strip = (m: { wallSeconds: number }) => ({ ...m, wallSeconds: 0 });
       assert.deepEqual(copy.history.slice(0, source.history.length).map(strip), source.history.map(strip));
     }
+  });
+});
+
+describe('fit-rule', () => {
+  it('scores every multiple of the scale over the tasks and keeps the best by validation', async () => {
+    const tasks = { name: 'tiny', description: 'tiny noisy tasks', sample: (seed: number, i: number) => tinyConfig({ epochs: 6, seed: 10 * seed + i, noise: 0.2 }) };
+    const out = await tmpDir('fit-rule');
+    const { rule } = await fitRule({ tasks: 'tiny', distribution: tasks, instances: 2, seed: 1, out, workers: 2 });
+    assert.deepEqual(rule.table.map((r) => r.multiple), [0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1]);
+    assert.equal(rule.table[0].valGain.mean, 0, 'no flooding gains nothing over itself');
+    const best = Math.max(...rule.table.map((r) => r.valGain.mean));
+    assert.equal(rule.table.find((r) => r.multiple === rule.multiple)?.valGain.mean, best);
+    assert.equal(readRule(path.join(out, RULE_FILE)).multiple, rule.multiple);
   });
 });

@@ -5,11 +5,13 @@
  * - MNIST, Fashion-MNIST, CIFAR-10: the official training set split by `valFraction` (default
  *   0.2) into training and validation; the official test set is the test split; the sizes
  *   take seeded subsets of these.
+ * - Clusters (`clusters:<features>:<classes>`): generated tabular tasks (clusters.ts).
  * - CSV: rows split 60/20/20 into training / validation / test unless sizes are given.
  * Data, splits and noise use separate streams forked from the seed, so changing the noise rate
  * never changes the examples.
  */
 import { loadCifar10 } from './cifar10.js';
+import { CLUSTER_SIZES, clusterCentres, clusterShape, drawClusters } from './clusters.js';
 import { readCsv } from './csv.js';
 import { loadIdxDataset } from './mnist.js';
 import { applyLabelNoise, checkNoiseRate } from './noise.js';
@@ -22,7 +24,7 @@ export type { Dataset, DatasetOptions, Split } from './types.js';
 export { Rng } from './rng.js';
 export { applyLabelNoise } from './noise.js';
 
-export const DATASET_NAMES = [...SYNTHETIC_NAMES, 'mnist', 'fashion-mnist', 'cifar10', 'csv:<path>'] as const;
+export const DATASET_NAMES = [...SYNTHETIC_NAMES, 'clusters:<features>:<classes>', 'mnist', 'fashion-mnist', 'cifar10', 'csv:<path>'] as const;
 
 /** Default share of the official training set held out for validation (the paper's 80/20). */
 export const DEFAULT_VAL_FRACTION = 0.2;
@@ -79,6 +81,18 @@ async function csv(file: string, o: DatasetOptions, rng: Rng): Promise<Unnoised>
 /** The dataset named by `o.name`, before label noise. */
 async function load(o: DatasetOptions, rng: Rng): Promise<Unnoised> {
   if ((SYNTHETIC_NAMES as readonly string[]).includes(o.name)) return synthetic(o.name as SyntheticName, o, rng);
+  const clusters = clusterShape(o.name);
+  if (clusters !== undefined) {
+    const centres = clusterCentres(clusters, rng.fork('structure'));
+    const draw = (split: string, n: number) => drawClusters(clusters, centres, n, rng.fork(split));
+    return {
+      featureShape: [clusters.features],
+      numClasses: clusters.classes,
+      train: draw('train', o.trainSize ?? CLUSTER_SIZES.train),
+      val: draw('val', o.valSize ?? CLUSTER_SIZES.val),
+      test: draw('test', o.testSize ?? CLUSTER_SIZES.test),
+    };
+  }
   if (o.name === 'mnist' || o.name === 'fashion-mnist') {
     const raw = await loadIdxDataset(o.name, o.dataDir);
     return fromOfficial(o, rng, raw.featureSize, [raw.featureSize], 10, { x: raw.trainX, y: raw.trainY }, { x: raw.testX, y: raw.testY });

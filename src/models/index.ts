@@ -51,7 +51,7 @@ export function buildModel(spec: ModelSpec, featureShape: number[], numClasses: 
  * MNIST-family the MNIST MLP, CIFAR-10 ResNet-44.
  */
 export function defaultModelSpec(datasetName: string): ModelSpec {
-  if (['two-gaussians', 'spiral', 'sinusoid'].includes(datasetName) || datasetName.startsWith('csv:')) {
+  if (['two-gaussians', 'spiral', 'sinusoid'].includes(datasetName) || datasetName.startsWith('csv:') || datasetName.startsWith('clusters:')) {
     return { kind: 'mlp', ...PAPER_MLP };
   }
   if (datasetName === 'mnist' || datasetName === 'fashion-mnist') return { kind: 'mlp', ...MNIST_MLP };

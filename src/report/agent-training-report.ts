@@ -4,49 +4,44 @@
  * validation accuracy, chosen b and policy entropy per update), built from agent.json and
  * learning.jsonl alone.
  */
-import type { AgentFile } from '../../agents/agent.js';
+import { MAX_MULTIPLE, type AgentFile } from '../../agents/agent.js';
 import { AGENT_FILE, LEARNING_FILE, type LearningPoint } from '../../agents/train-agent.js';
-import { formatLevel, learningCurve, policyCurves } from './charts.js';
+import { learningCurve, searchCurves } from './charts.js';
 import type { Chart, Report, Section, Table } from './document.js';
-import { count, duration, percent, signed } from './format.js';
+import { count, duration, signed } from './format.js';
 
-/** Updates averaged for the "first" and "last" figures of the summary. */
-const SUMMARY_WINDOW = 10;
+/** Generations averaged for the "first" and "last" figures of the summary. */
+const SUMMARY_WINDOW = 5;
 
 /** Fields of `AgentFile.training` with their labels and formats, in table order. */
 const TRAINING_FIELDS: [key: string, label: string, format: (v: unknown) => string][] = [
+  ['learner', 'Learner', String],
+  ['generations', 'Generations', (v) => count(Number(v))],
+  ['tasksPerGeneration', 'Task instances per generation', String],
+  ['population', 'Candidate policies per generation', String],
   ['episodes', 'Episodes', (v) => count(Number(v))],
-  ['updates', 'Policy updates', (v) => count(Number(v))],
-  ['tasksPerUpdate', 'Task instances per update', String],
-  ['rolloutsPerTask', 'Episodes per task instance and update', String],
-  ['seed', 'Seed (tasks, policy, action sampling)', String],
+  ['epochs', 'Training epochs (compute)', (v) => count(Number(v))],
+  ['seed', 'Seed', String],
   ['seconds', 'Wall time', (v) => duration(Number(v))],
-  ['finalMeanReward', 'Final mean reward', (v) => (typeof v === 'number' ? v.toFixed(4) : '—')],
+  ['finalMeanFitness', 'Final mean policy: val acc over no flooding', (v) => (typeof v === 'number' ? `${signed(100 * v)} points` : '—')],
 ];
-
-/** A list of levels: all of them when few, else the first two, the last and how many. */
-function levelList(levels: number[]): string {
-  if (levels.length <= 6) return levels.map(formatLevel).join(', ');
-  return `${levels.slice(0, 2).map(formatLevel).join(', ')}, …, ${formatLevel(levels[levels.length - 1])} (${levels.length} levels)`;
-}
 
 function settingsTable(agent: AgentFile | undefined, curve: LearningPoint[]): Table {
   const rows: string[][] = [];
   if (agent === undefined) {
     rows.push(['Agent file', `none yet (${AGENT_FILE} is written when the training finishes)`]);
-    rows.push(['Policy updates so far', count(curve.length)]);
+    rows.push(['Generations so far', count(curve.length)]);
     if (curve.length > 0) rows.push(['Wall time so far', duration(curve[curve.length - 1].seconds)]);
     return { columns: ['Setting', 'Value'], rows };
   }
   const training = agent.training;
   const tasks = typeof training.tasks === 'string' ? training.tasks : '—';
   rows.push(['Task distribution', typeof training.taskDescription === 'string' ? `${tasks}: ${training.taskDescription}` : tasks]);
-  rows.push(['Actions: flood levels b', levelList(agent.levels)]);
+  rows.push(['Action design', agent.design === 'relative'
+    ? `relative: b = ${MAX_MULTIPLE} x sigmoid(policy) x the run's best validation loss so far`
+    : `steps: first b = ${MAX_MULTIPLE} x sigmoid(policy) x the run's scale, then b x 2^tanh(policy) per decision`]);
   rows.push(['Schedule', `no flooding for the first ${(100 * agent.schedule.warmupFraction).toFixed(0)}% of the epochs, then ${agent.schedule.decisions} decisions per run`]);
-  const policy = agent.policy.config;
-  rows.push(['Policy', `${policy.hidden > 0 ? `${policy.hidden} hidden units` : 'linear'}, ${policy.stateSize} state features (${agent.features.join(', ')})`]);
-  rows.push(['Policy learning rate (Adam)', String(policy.learningRate)]);
-  rows.push(['Entropy bonus weight', String(policy.entropyCoef)]);
+  rows.push(['Policy', `linear, ${agent.params.length} parameters over ${agent.features.length} state features (${agent.features.join(', ')})`]);
   for (const [key, label, format] of TRAINING_FIELDS) {
     if (training[key] !== undefined) rows.push([label, format(training[key])]);
   }
@@ -57,25 +52,26 @@ function settingsTable(agent: AgentFile | undefined, curve: LearningPoint[]): Ta
   return { columns: ['Setting', 'Value'], rows };
 }
 
-/** The first and last updates' averages of the curve, as a paragraph. */
+/** The first and last generations' averages of the curve, as a paragraph. */
 function curveNote(curve: LearningPoint[]): string {
-  if (curve.length === 0) return `No policy updates recorded (${LEARNING_FILE} is empty).`;
+  if (curve.length === 0) return `No generations recorded (${LEARNING_FILE} is empty).`;
   const window = Math.min(SUMMARY_WINDOW, Math.max(1, Math.floor(curve.length / 2)));
-  const mean = (points: LearningPoint[], f: (p: LearningPoint) => number) => points.reduce((a, p) => a + f(p), 0) / points.length;
+  const avg = (points: LearningPoint[], f: (p: LearningPoint) => number) => points.reduce((a, p) => a + f(p), 0) / points.length;
   const first = curve.slice(0, window);
   const last = curve.slice(-window);
-  const span = (n: number) => (n === 1 ? 'update' : `${n} updates`);
+  const span = (n: number) => (n === 1 ? 'generation' : `${n} generations`);
+  const points = (v: number) => `${signed(100 * v)} points`;
   return [
-    `${count(curve.length)} policy updates in ${duration(curve[curve.length - 1].seconds)}. ` +
+    `${count(curve.length)} generations, ${count(curve[curve.length - 1].episodes)} episodes, in ${duration(curve[curve.length - 1].seconds)}. ` +
       `Averages over the first and the last ${span(window)}:`,
     [
-      `- mean episode reward: ${signed(mean(first, (p) => p.meanReward), 4)} → ${signed(mean(last, (p) => p.meanReward), 4)}`,
-      `- final validation accuracy: ${percent(mean(first, (p) => p.meanFinalValAcc))} → ${percent(mean(last, (p) => p.meanFinalValAcc))}`,
-      `- mean chosen b: ${mean(first, (p) => p.meanLevel).toFixed(3)} → ${mean(last, (p) => p.meanLevel).toFixed(3)}`,
-      `- policy entropy: ${mean(first, (p) => p.entropy).toFixed(3)} → ${mean(last, (p) => p.entropy).toFixed(3)} nats`,
+      `- mean policy, validation accuracy over no flooding: ${points(avg(first, (p) => p.meanFitness))} → ${points(avg(last, (p) => p.meanFitness))}`,
+      `- best candidate: ${points(avg(first, (p) => p.bestFitness))} → ${points(avg(last, (p) => p.bestFitness))}`,
+      `- mean policy's last b / run scale: ${avg(first, (p) => p.meanMultiple).toFixed(3)} → ${avg(last, (p) => p.meanMultiple).toFixed(3)}`,
+      `- search std: ${avg(first, (p) => p.std).toFixed(3)} → ${avg(last, (p) => p.std).toFixed(3)}`,
     ].join('\n'),
-    'An episode\'s reward is its final validation accuracy minus the one at the end of its warm-up, so a higher reward ' +
-      'means the chosen flood levels helped the run more.',
+    'Fitness is a candidate\'s validation accuracy (mean of the last tenth of the epochs) minus that of the same task trained ' +
+      'without flooding, averaged over the generation\'s tasks; each generation draws new tasks, so the curve is noisy.',
   ].join('\n\n');
 }
 
@@ -83,15 +79,19 @@ function curveNote(curve: LearningPoint[]): string {
 export function agentTrainingReport(agent: AgentFile | undefined, curve: LearningPoint[]): Report {
   const charts: Chart[] = curve.length === 0 ? [] : [
     {
-      title: 'Learning curve: mean episode reward per update',
-      spec: learningCurve(curve.map((p) => ({ update: p.update, meanReward: p.meanReward }))),
-      caption: 'Mean reward of each update\'s episodes (faint) and its moving average (solid).',
+      title: 'Learning curve',
+      spec: learningCurve(curve.flatMap((p) => [
+        { generation: p.generation, series: 'mean policy', fitness: p.meanFitness },
+        { generation: p.generation, series: 'best candidate', fitness: p.bestFitness },
+        { generation: p.generation, series: 'population mean', fitness: p.populationFitness },
+      ])),
+      caption: 'Per generation: validation accuracy over no flooding of the search\'s mean policy, its best candidate and the population.',
     },
     {
-      title: 'Final validation accuracy, chosen b and policy entropy per update',
-      spec: policyCurves(curve),
-      caption: 'Per update, over its episodes: the final validation accuracy, the mean flood level the policy chose, and ' +
-        'the policy\'s entropy (falling as it settles on levels).',
+      title: 'The mean policy\'s level and the search\'s spread',
+      spec: searchCurves(curve),
+      caption: 'The last flood level the mean policy set, relative to its run\'s scale (mean over the generation\'s tasks), and ' +
+        'the mean standard deviation of the search distribution (falling as the search settles).',
     },
   ];
   const sections: Section[] = [
@@ -102,9 +102,9 @@ export function agentTrainingReport(agent: AgentFile | undefined, curve: Learnin
   return {
     title: `Flood-level agent training${tasks}`,
     intro: agent === undefined
-      ? `**Unfinished:** there is no ${AGENT_FILE} yet; this shows the updates checkpointed so far.`
-      : 'REINFORCE on a task distribution: each episode is a training run in which the policy sets the flood level b at ' +
-        'fixed points after a warm-up without flooding.',
+      ? `**Unfinished:** there is no ${AGENT_FILE} yet; this shows the generations finished so far.`
+      : 'The cross-entropy method over a linear policy: each episode is a training run in which the policy sets the flood ' +
+        'level b at its decision epochs after a warm-up without flooding, relative to the run\'s own loss scale.',
     sections,
   };
 }

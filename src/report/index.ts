@@ -8,6 +8,7 @@ import path from 'node:path';
 import type { AgentFile } from '../../agents/agent.js';
 import { AGENT_FILE, LEARNING_FILE, type LearningPoint } from '../../agents/train-agent.js';
 import type { BenchmarkSummary } from '../reproduce/benchmark.js';
+import type { RuleFile } from '../search/fit-rule.js';
 import type { SyntheticSummary } from '../reproduce/synthetic.js';
 import type { EvaluateSummary } from '../search/evaluate.js';
 import type { GridSummary } from '../search/grid.js';
@@ -21,13 +22,14 @@ import { writeReport, type Report, type ReportFiles } from './document.js';
 import { evaluateReport } from './evaluate-report.js';
 import { gridReport } from './grid-report.js';
 import type { RenderOptions } from './render.js';
+import { ruleReport } from './rule-report.js';
 import { syntheticReport } from './synthetic-report.js';
 import { tuneReport } from './tune-report.js';
 
 export {
   accuracyVsLevel, floodedFraction, floodLevelTrajectory, formatLevel, instanceAccuracy, learningCurve, lossCurves, methodAccuracy,
-  policyCurves, type AccuracyPoint, type ChosenLevel, type FloodedRunSeries, type InstanceAccuracyPoint, type LevelSeries,
-  type MethodAccuracyPoint, type PolicyPoint, type RewardPoint, type RunSeries,
+  searchCurves, type AccuracyPoint, type ChosenLevel, type FloodedRunSeries, type InstanceAccuracyPoint, type LevelSeries,
+  type MethodAccuracyPoint, type SearchPoint, type FitnessPoint, type RunSeries,
 } from './charts.js';
 export { CHARTS_DIR, writeReport, type Chart, type Report, type ReportFiles, type Section, type Table } from './document.js';
 export { agentTrainingReport } from './agent-training-report.js';
@@ -37,6 +39,7 @@ export { gridReport } from './grid-report.js';
 export { renderSvg, type RenderOptions } from './render.js';
 export { syntheticReport } from './synthetic-report.js';
 export { tuneReport } from './tune-report.js';
+export { ruleReport } from './rule-report.js';
 
 /** What a report is built from, by the kind of run. */
 export type RunOutput =
@@ -45,7 +48,8 @@ export type RunOutput =
   | { kind: 'evaluate-agent'; summary: EvaluateSummary }
   | { kind: 'reproduce-synthetic'; summary: SyntheticSummary; results: TrialResult[] }
   | { kind: 'reproduce-benchmark'; summary: BenchmarkSummary; results: TrialResult[] }
-  | { kind: 'train-agent'; agent?: AgentFile; curve: LearningPoint[] };
+  | { kind: 'train-agent'; agent?: AgentFile; curve: LearningPoint[] }
+  | { kind: 'fit-rule'; rule: RuleFile };
 
 export function buildReport(run: RunOutput): Report {
   switch (run.kind) {
@@ -55,6 +59,7 @@ export function buildReport(run: RunOutput): Report {
     case 'reproduce-synthetic': return syntheticReport(run.summary, run.results);
     case 'reproduce-benchmark': return benchmarkReport(run.summary, run.results);
     case 'train-agent': return agentTrainingReport(run.agent, run.curve);
+    case 'fit-rule': return ruleReport(run.rule);
   }
 }
 
@@ -74,9 +79,10 @@ export async function readRunOutput(dir: string): Promise<RunOutput> {
     case 'reproduce-synthetic': return { kind, summary: await readJson<SyntheticSummary>(summaryFile), results: await readRunLog(dir) };
     case 'reproduce-benchmark': return { kind, summary: await readJson<BenchmarkSummary>(summaryFile), results: await readRunLog(dir) };
     case 'train-agent': {
-      const curve = (await readJsonl<LearningPoint>(path.join(dir, LEARNING_FILE))).sort((a, b) => a.update - b.update);
+      const curve = (await readJsonl<LearningPoint>(path.join(dir, LEARNING_FILE))).sort((a, b) => a.generation - b.generation);
       return { kind, agent: await readJson<AgentFile>(path.join(dir, AGENT_FILE)), curve };
     }
+    case 'fit-rule': return { kind, rule: await readJson<RuleFile>(summaryFile) };
     case 'train':
       throw new Error(`${dir}: a single training has no report; its results are in summary.json and metrics.jsonl`);
   }

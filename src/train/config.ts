@@ -69,7 +69,7 @@ export interface OptionSpec {
   optional?: boolean;
 }
 
-const DATASET_HELP = `${SYNTHETIC_NAMES.join(' | ')} | mnist | fashion-mnist | cifar10 | csv:<path>`;
+const DATASET_HELP = `${SYNTHETIC_NAMES.join(' | ')} | clusters:<features>:<classes> | mnist | fashion-mnist | cifar10 | csv:<path>`;
 
 /** Defaults: the paper's synthetic setting, scaled to a few minutes of CPU (epochs). */
 export const DEFAULT_TRAIN_CONFIG: TrainConfig = {

@@ -2,7 +2,7 @@
  * Builds a FloodController from its plain-data spec inside whatever process runs the trial
  * (a worker thread now, a queue worker later). Every kind is an explicit import here.
  */
-import { AgentController, loadAgent } from '../../agents/agent.js';
+import { AgentController, loadAgent, type AgentFile } from '../../agents/agent.js';
 import { HeuristicController, type HeuristicOptions } from '../../agents/heuristic.js';
 import type { TrainConfig } from '../train/config.js';
 import { backwardFlood, constantFlood, type FloodController } from '../train/controller.js';
@@ -20,7 +20,8 @@ export async function buildController(spec: ControllerSpec, config: TrainConfig)
     case 'heuristic':
       return new HeuristicController(params as Partial<HeuristicOptions>);
     case 'agent':
-      if (typeof params.path !== 'string') throw new Error('controller agent: needs a "path" to an agent file');
+      if (params.agent !== undefined) return new AgentController(params.agent as AgentFile);
+      if (typeof params.path !== 'string') throw new Error('controller agent: needs a "path" to an agent file or an inline "agent"');
       return new AgentController(await loadAgent(params.path));
     default:
       throw new Error(`controller: unknown kind "${kind}" (known: ${CONTROLLER_KINDS.join(', ')})`);

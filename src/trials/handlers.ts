@@ -17,7 +17,6 @@ type HandlerModule = { handleJob: JobHandler };
 
 const MODULES: Record<string, () => Promise<unknown>> = {
   trial: () => import('./run-trial.js'),
-  episode: () => import('../../agents/episode.js'),
 };
 
 export const JOB_KINDS = Object.keys(MODULES);

@@ -78,7 +78,7 @@ export const RUN_FORMAT_VERSION = 2;
 
 /** What a run folder holds, by the command that made it. */
 export const RUN_KINDS = [
-  'train', 'grid', 'tune', 'evaluate-agent', 'train-agent', 'reproduce-synthetic', 'reproduce-benchmark',
+  'train', 'grid', 'tune', 'evaluate-agent', 'train-agent', 'fit-rule', 'reproduce-synthetic', 'reproduce-benchmark',
 ] as const;
 export type RunKind = (typeof RUN_KINDS)[number];
 

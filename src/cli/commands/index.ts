@@ -3,7 +3,7 @@ import type { CommandSpec } from '../command.js';
 import { trainAgentCommand } from './agent.js';
 import { fetchCommand, reportCommand } from './files.js';
 import { reproduceBenchmarkCommand, reproduceSyntheticCommand } from './reproduce.js';
-import { evaluateCommand, gridCommand, tuneCommand } from './search.js';
+import { evaluateCommand, fitRuleCommand, gridCommand, tuneCommand } from './search.js';
 import { trainCommand } from './train.js';
 
 export const COMMANDS: CommandSpec[] = [
@@ -12,6 +12,7 @@ export const COMMANDS: CommandSpec[] = [
   tuneCommand,
   trainAgentCommand,
   evaluateCommand,
+  fitRuleCommand,
   reproduceSyntheticCommand,
   reproduceBenchmarkCommand,
   reportCommand,

@@ -1,0 +1,87 @@
+/**
+ * The fixed-rule baseline's constant: the single multiple c of a task's loss scale (b = c x scale)
+ * that is best on average over a task distribution. Every task trains the relative grid (the
+ * same trials as `grid` without given levels); each multiple is scored by its validation
+ * accuracy (mean of the last tenth of the epochs) minus no flooding's, averaged over the tasks.
+ * If the agent cannot beat this one number, its adaptivity adds nothing.
+ */
+import { readFileSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { taskDistribution, type TaskDistribution } from '../../agents/tasks.js';
+import { score } from '../../agents/train-agent.js';
+import { RunLog, type LoggedRunOptions } from '../trials/run-log.js';
+import type { TrialResult } from '../trials/trial.js';
+import { claimRunFolder, writeSummary, type RunHeader } from '../util/files.js';
+import { stat, type Stat } from '../util/stats.js';
+import { compareMethods } from './compare.js';
+import { RELATIVE_LEVELS } from './scale.js';
+
+export const RULE_FILE = 'rule.json';
+
+export interface RuleRow {
+  multiple: number;
+  /** Validation score minus no flooding's, over the tasks. */
+  valGain: Stat;
+  /** Last-epoch test accuracy minus no flooding's, over the tasks (shown, not used to choose). */
+  testGain: Stat;
+}
+
+export interface RuleFile {
+  kind: 'flood-rule';
+  formatVersion: 1;
+  /** b = multiple x the task's loss scale. */
+  multiple: number;
+  fittedOn: { tasks: string; description: string; instances: number; seed: number };
+  table: RuleRow[];
+}
+
+export interface FitRuleOptions extends LoggedRunOptions {
+  tasks: string;
+  /** A distribution object instead of a name (small tasks in tests). */
+  distribution?: TaskDistribution;
+  instances: number;
+  seed: number;
+  out: string;
+  resume?: boolean;
+}
+
+/** Reads a rule file (sync: command defaults are read at start-up); errors name the file. */
+export function readRule(file: string): RuleFile {
+  let rule: RuleFile;
+  try {
+    rule = JSON.parse(readFileSync(file, 'utf8')) as RuleFile;
+  } catch (err) {
+    throw new Error(`rule: cannot read ${file} (${(err as Error).message})`);
+  }
+  if (rule.kind !== 'flood-rule' || !(Number.isFinite(rule.multiple) && rule.multiple >= 0)) throw new Error(`rule: ${file} is not an autoflood rule file`);
+  return rule;
+}
+
+export async function fitRule(options: FitRuleOptions): Promise<{ rule: RuleFile; summary: RunHeader & RuleFile; results: TrialResult[] }> {
+  const { tasks, distribution: given, instances, seed, out, resume = false, ...pool } = options;
+  if (!Number.isInteger(instances) || instances < 2) throw new RangeError(`instances: need at least 2 task instances, got ${instances}`);
+  const distribution = given ?? taskDistribution(tasks);
+  await claimRunFolder(out, { command: 'fit-rule', tasks, instances, seed, multiples: RELATIVE_LEVELS }, resume);
+  const configs = Array.from({ length: instances }, (_, i) => distribution.sample(seed, i));
+  const log = await RunLog.open(out);
+  const { outcomes, results } = await compareMethods(configs, { methods: ['grid'] }, log, pool);
+  const byId = new Map(results.map((r) => [r.id, r]));
+  // A grid outcome's trials: the warm-up, then b = 0 and the multiples above 0 in order.
+  const runs = outcomes.map((o) => o.trialIds.slice(1).map((id) => byId.get(id) as TrialResult));
+  if (runs.some((task) => task.length !== RELATIVE_LEVELS.length)) throw new Error('fit-rule: a task\'s loss scale is too small to tell the multiples apart');
+  const table = RELATIVE_LEVELS.map((multiple, k) => ({
+    multiple,
+    valGain: stat(runs.map((task) => score(task[k]) - score(task[0]))),
+    testGain: stat(runs.map((task) => task[k].last.testAcc - task[0].last.testAcc)),
+  }));
+  const best = table.reduce((a, row) => (row.valGain.mean > a.valGain.mean ? row : a));
+  const rule: RuleFile = {
+    kind: 'flood-rule', formatVersion: 1, multiple: best.multiple,
+    fittedOn: { tasks: distribution.name, description: distribution.description, instances, seed }, table,
+  };
+  await writeFile(path.join(out, RULE_FILE), `${JSON.stringify(rule, null, 2)}\n`);
+  const summary = await writeSummary(out, 'fit-rule', rule);
+  await log.deleteCheckpoints();
+  return { rule, summary, results };
+}
