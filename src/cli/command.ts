@@ -78,7 +78,7 @@ export async function runCommand(spec: CommandSpec, raw: Record<string, unknown>
       let display: Progress | undefined;
       return (result, done, total) => {
         display ??= context.progress(label, total);
-        display.update(done, status(result));
+        display.update(done, status(result), total);
       };
     },
   };

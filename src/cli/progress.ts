@@ -6,8 +6,8 @@ import cliProgress from 'cli-progress';
 import type winston from 'winston';
 
 export interface Progress {
-  /** Advance to `done` of `total`, with a short status text. */
-  update(done: number, status: string): void;
+  /** Advance to `done`, with a short status text; `total` changes the total (work discovered as it runs). */
+  update(done: number, status: string, total?: number): void;
   stop(): void;
 }
 
@@ -22,17 +22,22 @@ export function createProgress(label: string, total: number, logger: winston.Log
     );
     bar.start(total, 0, { status: '' });
     return {
-      update: (done, status) => bar.update(done, { status }),
+      update: (done, status, newTotal) => {
+        if (newTotal !== undefined && newTotal !== bar.getTotal()) bar.setTotal(newTotal);
+        bar.update(done, { status });
+      },
       stop: () => bar.stop(),
     };
   }
   let lastLog = 0;
+  let known = total;
   return {
-    update: (done, status) => {
+    update: (done, status, newTotal) => {
+      known = newTotal ?? known;
       const now = performance.now() / 1000;
-      if (done === total || now - lastLog >= LOG_INTERVAL_S || lastLog === 0) {
+      if (done === known || now - lastLog >= LOG_INTERVAL_S || lastLog === 0) {
         lastLog = now;
-        logger.info(`${label} ${done}/${total} ${status}`);
+        logger.info(`${label} ${done}/${known} ${status}`);
       }
     },
     stop: () => undefined,

@@ -8,7 +8,7 @@ import { READINGS } from '../search/select.js';
 import { formatLevel, instanceAccuracy } from './charts.js';
 import type { Chart, Report, Section, Table } from './document.js';
 import { countStat, datasetName, noiseRate, pairedPoints, READING_LABEL, READING_SHORT } from './format.js';
-import { computeChart, METHOD_LABEL, methodAccuracyChart, methodsNote, methodsTable, trajectoryChart } from './methods.js';
+import { computeChart, ES_NOTE, METHOD_LABEL, methodAccuracyChart, methodsNote, methodsTable, trajectoryChart } from './methods.js';
 
 /** Task instances with a b trajectory chart each. */
 const TRAJECTORY_INSTANCES = 3;
@@ -90,7 +90,7 @@ export function evaluateReport(summary: EvaluateSummary): Report {
     {
       heading: 'Methods',
       markdown: 'Mean ± std over task instances (the spread includes how hard the instances are; the paired differences ' +
-        'below remove it).',
+        `below remove it). ${ES_NOTE}`,
       table: methodsTable(summary.methods, 'instance'),
     },
     {

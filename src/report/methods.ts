@@ -45,6 +45,9 @@ export function methodsNote(methods: Method[]): string {
  * trained per seed or task instance (`per`; the compute), wall time per seed or instance (summed
  * over the method's trainings), and compute relative to the grid search.
  */
+export const ES_NOTE = '"ES reading before flooding" counts the seeds or instances whose early-stopping reading is of an epoch ' +
+  'before the method flooded at all (a controller\'s warm-up, or b = 0): there the early-stopping column cannot tell the methods apart.';
+
 export function methodsTable(methods: MethodSummary[], per: string): Table {
   const grid = methods.find((m) => m.method === 'grid');
   return {
@@ -52,7 +55,7 @@ export function methodsTable(methods: MethodSummary[], per: string): Table {
       'Method',
       ...READINGS.flatMap((r) => [`Test acc, ${READING_SHORT[r]}`, `Test acc, ${READING_SHORT[r]} (clean labels)`]),
       ...READINGS.map((r) => `b, ${READING_SHORT[r]}`),
-      `Epochs trained per ${per}`, `Wall time per ${per}`, 'Compute vs grid',
+      `Epochs trained per ${per}`, `Wall time per ${per}`, 'Compute vs grid', 'ES reading before flooding',
     ],
     rows: methods.map((m) => [
       METHOD_LABEL[m.method] ?? m.method,
@@ -61,6 +64,7 @@ export function methodsTable(methods: MethodSummary[], per: string): Table {
       countStat(m.epochs),
       durationStat(m.seconds),
       grid !== undefined && grid.epochs.mean > 0 ? `${(100 * m.epochs.mean / grid.epochs.mean).toFixed(1)}%` : '—',
+      `${m.esBeforeFlooding ?? 0} of ${m.testAcc.last.n}`,
     ]),
   };
 }

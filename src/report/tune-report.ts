@@ -10,7 +10,7 @@ import type { TrialResult } from '../trials/trial.js';
 import { formatLevel, lossCurves, type FloodedRunSeries } from './charts.js';
 import type { Chart, Report, Section } from './document.js';
 import { datasetName, noiseRate } from './format.js';
-import { computeChart, METHOD_LABEL, methodAccuracyChart, methodsNote, methodsTable, trajectoryChart } from './methods.js';
+import { computeChart, ES_NOTE, METHOD_LABEL, methodAccuracyChart, methodsNote, methodsTable, trajectoryChart } from './methods.js';
 
 /**
  * The runs behind the methods on one seed, found by the trial ids their outcomes carry: the
@@ -78,7 +78,7 @@ export function tuneReport(summary: TuneSummary, results: TrialResult[]): Report
     {
       heading: 'Methods',
       markdown: 'Epochs trained is the compute of a method on one seed (the grid trains every level); compute vs grid is ' +
-        'that count as a share of the grid\'s. Wall time is summed over the method\'s trainings.',
+        `that count as a share of the grid's. Wall time is summed over the method's trainings. ${ES_NOTE}`,
       table: methodsTable(summary.methods, 'seed'),
     },
     charts.length > 0

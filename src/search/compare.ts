@@ -162,13 +162,17 @@ export async function compareMethods(
   const plans = tasks.map((config) => spec.methods.map((m) => planOf(m, config, spec)));
   const done = new Map<string, TrialResult>(log.results().map((r) => [r.id, r]));
   const pool = options.pool ?? new WorkerPool(options);
+  // Progress counts over every round: what finished before, plus this round's trials.
+  let before = done.size;
+  const onTrial = options.onTrial && ((r: TrialResult, n: number, total: number) => options.onTrial?.(r, before + n, before + total));
   try {
     for (;;) {
       const batch = new Map<string, TrialSpec>();
       for (const plan of plans.flat()) for (const t of plan.next(done)) batch.set(t.id, t);
       if (batch.size === 0) break;
-      const { results } = await runLogged(log, [...batch.values()], { ...options, pool });
+      const { results } = await runLogged(log, [...batch.values()], { ...options, pool, onTrial });
       for (const r of results) done.set(r.id, r);
+      before = done.size;
     }
   } finally {
     if (options.pool === undefined) await pool.close();

@@ -26,6 +26,11 @@ export interface MethodSummary {
   epochs: Stat;
   /** Wall seconds per seed, summed over the method's trainings. */
   seconds: Stat;
+  /**
+   * Seeds (or task instances) whose early-stopping reading comes from an epoch before any
+   * flooding (a controller's warm-up, or b = 0): there that reading cannot tell methods apart.
+   */
+  esBeforeFlooding: number;
 }
 
 export interface TuneSummary {
@@ -36,6 +41,12 @@ export interface TuneSummary {
   levels?: number[];
   methods: MethodSummary[];
   outcomes: MethodOutcome[];
+}
+
+/** Whether an outcome's early-stopping reading is of an epoch before any flooding. */
+export function esBeforeFlooding(o: MethodOutcome): boolean {
+  const first = o.trajectory.findIndex((b) => b > 0) + 1;
+  return o.floodLevel.bestVal === 0 || first === 0 || o.readouts.bestVal.epoch < first;
 }
 
 export function summarizeOutcomes(outcomes: MethodOutcome[], methods: Method[]): MethodSummary[] {
@@ -50,6 +61,7 @@ export function summarizeOutcomes(outcomes: MethodOutcome[], methods: Method[]):
       floodLevel: per((o, r) => o.floodLevel[r]),
       epochs: stat(mine.map((o) => o.epochs)),
       seconds: stat(mine.map((o) => o.seconds)),
+      esBeforeFlooding: mine.filter(esBeforeFlooding).length,
     };
   });
 }
