@@ -63,6 +63,7 @@ export function decide(design: Design, outputs: number[], scale: number, level: 
 
 /** The 1-based epochs before which the agent decides, for a run of `epochs` epochs. */
 export function decisionEpochs(schedule: Schedule, epochs: number): number[] {
+  if (epochs < 2) return [];
   const warmup = Math.min(Math.max(1, Math.round(schedule.warmupFraction * epochs)), epochs - 1);
   const every = Math.max(1, Math.ceil((epochs - warmup) / schedule.decisions));
   const at: number[] = [];

@@ -10,9 +10,10 @@
  * log and continues exactly as if never interrupted.
  */
 import path from 'node:path';
-import { STATE_FEATURES } from '../envs/features.js';
+import { runScale, STATE_FEATURES } from '../envs/features.js';
 import { WorkerPool } from '../src/trials/pool.js';
 import { RunLog, runLogged, type LoggedRunOptions } from '../src/trials/run-log.js';
+import { noFlood } from '../src/search/compare.js';
 import { makeTrial, type TrialResult } from '../src/trials/trial.js';
 import type { TrainConfig } from '../src/train/config.js';
 import { appendJsonl, claimRunFolder, readJsonl, writeJsonl, writeSummary } from '../src/util/files.js';
@@ -86,7 +87,7 @@ function agentOf(design: Design, schedule: Schedule, params: number[], training:
 
 /** The episode of a candidate on a task, and the run without flooding it is compared with. */
 const episode = (config: TrainConfig, agent: AgentFile) => makeTrial({ ...config, flood: 0 }, { kind: 'agent', agent }, 'episode');
-const baseline = (config: TrainConfig) => makeTrial({ ...config, flood: 0 }, { kind: 'constant' }, 'grid');
+const baseline = noFlood;
 
 export async function trainAgent(options: TrainAgentOptions): Promise<{ agent: AgentFile; curve: LearningPoint[] }> {
   const { design, generations, tasksPerGeneration, cem, schedule, seed, out, resume = false, onGeneration, ...pool } = options;
@@ -117,7 +118,7 @@ export async function trainAgent(options: TrainAgentOptions): Promise<{ agent: A
       const fitness = agents.map((agent) => mean(tasks.map((config) => score(runOf(episode(config, agent))) - score(runOf(baseline(config))))));
       state = updateCem(state, candidates, fitness, cem);
       const previous = curve.at(-1);
-      const finalMultiple = (run: TrialResult) => run.history[run.history.length - 1].floodLevel / Math.min(...run.history.map((m) => m.valLoss));
+      const finalMultiple = (run: TrialResult) => run.history[run.history.length - 1].floodLevel / runScale(run.history);
       const point: LearningPoint = {
         generation: g,
         meanFitness: fitness[0],

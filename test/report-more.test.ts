@@ -22,7 +22,8 @@ import type { Readout } from '../src/train/trainer.js';
 import { tmpDir } from './helpers.js';
 
 const EPOCHS = 8;
-const AGENT_PATH = 'agent.json';
+/** The agent the fixture's agent runs belong to (inline in their trials). */
+const AGENT = { formatVersion: 2, kind: 'flood-agent', design: 'relative', features: [], schedule: { warmupFraction: 0.2, decisions: 4 }, params: [], training: {} } as AgentFile;
 const LEVELS = [0, 0.2, 0.4];
 const SEEDS = [0, 1];
 
@@ -63,7 +64,7 @@ function run(spec: RunSpec): TrialResult {
   const config = { ...DEFAULT_TRAIN_CONFIG, dataset: 'two-gaussians', noise: 0.1, epochs: EPOCHS, testEvery: 2, ...spec.config };
   const tag = spec.tag ?? 'grid';
   const kind = spec.controller ?? 'constant';
-  const controller = kind === 'agent' ? { kind, path: AGENT_PATH } : { kind };
+  const controller = kind === 'agent' ? { kind, agent: AGENT } : { kind };
   return {
     id: makeTrial(config, controller, tag).id,
     tag, config, controller, backend: 'cpu',
@@ -160,7 +161,7 @@ const METHODS: Method[] = ['agent', 'heuristic', 'grid', 'none'];
 function methodOutcomes(runs: TrialResult[], methods: Method[]) {
   const done = new Map(runs.map((r) => [r.id, r]));
   const config = { ...runs[0].config, flood: 0 };
-  return methods.map((m) => planOf(m, config, { methods, levels: LEVELS, agentPath: AGENT_PATH }).outcome(done));
+  return methods.map((m) => planOf(m, config, { methods, levels: LEVELS, agent: AGENT }).outcome(done));
 }
 
 test('writeTuneReport: methods table, b trajectories, accuracy per method and loss curves', async () => {

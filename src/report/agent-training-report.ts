@@ -1,11 +1,11 @@
 /**
- * The report of `autoflood train-agent`: how the agent was trained (task distribution, actions,
- * schedule, policy, episodes, time) and how its training went (mean episode reward, final
- * validation accuracy, chosen b and policy entropy per update), built from agent.json and
- * learning.jsonl alone.
+ * The report of `autoflood train-agent`: how the agent was trained (task distribution, action
+ * design, schedule, policy, episodes, time) and how its training went (the fitness of the mean
+ * policy, the best candidate and the population per generation; the level the mean policy set and
+ * the search's spread), built from agent.json and learning.jsonl alone.
  */
 import { MAX_MULTIPLE, type AgentFile } from '../../agents/agent.js';
-import { AGENT_FILE, LEARNING_FILE, type LearningPoint } from '../../agents/train-agent.js';
+import { LEARNING_FILE, type LearningPoint } from '../../agents/train-agent.js';
 import { learningCurve, searchCurves } from './charts.js';
 import type { Chart, Report, Section, Table } from './document.js';
 import { count, duration, signed } from './format.js';
@@ -26,14 +26,8 @@ const TRAINING_FIELDS: [key: string, label: string, format: (v: unknown) => stri
   ['finalMeanFitness', 'Final mean policy: val acc over no flooding', (v) => (typeof v === 'number' ? `${signed(100 * v)} points` : '—')],
 ];
 
-function settingsTable(agent: AgentFile | undefined, curve: LearningPoint[]): Table {
+function settingsTable(agent: AgentFile): Table {
   const rows: string[][] = [];
-  if (agent === undefined) {
-    rows.push(['Agent file', `none yet (${AGENT_FILE} is written when the training finishes)`]);
-    rows.push(['Generations so far', count(curve.length)]);
-    if (curve.length > 0) rows.push(['Wall time so far', duration(curve[curve.length - 1].seconds)]);
-    return { columns: ['Setting', 'Value'], rows };
-  }
   const training = agent.training;
   const tasks = typeof training.tasks === 'string' ? training.tasks : '—';
   rows.push(['Task distribution', typeof training.taskDescription === 'string' ? `${tasks}: ${training.taskDescription}` : tasks]);
@@ -75,8 +69,8 @@ function curveNote(curve: LearningPoint[]): string {
   ].join('\n\n');
 }
 
-/** Builds the report of an agent training from its agent file (undefined while unfinished) and learning curve. */
-export function agentTrainingReport(agent: AgentFile | undefined, curve: LearningPoint[]): Report {
+/** Builds the report of an agent training from its agent file and learning curve. */
+export function agentTrainingReport(agent: AgentFile, curve: LearningPoint[]): Report {
   const charts: Chart[] = curve.length === 0 ? [] : [
     {
       title: 'Learning curve',
@@ -95,15 +89,13 @@ export function agentTrainingReport(agent: AgentFile | undefined, curve: Learnin
     },
   ];
   const sections: Section[] = [
-    { heading: 'Training settings', table: settingsTable(agent, curve) },
+    { heading: 'Training settings', table: settingsTable(agent) },
     { heading: 'Learning', markdown: curveNote(curve), ...(charts.length > 0 ? { charts } : {}) },
   ];
-  const tasks = typeof agent?.training.tasks === 'string' ? `: ${agent.training.tasks} tasks` : '';
+  const tasks = typeof agent.training.tasks === 'string' ? `: ${agent.training.tasks} tasks` : '';
   return {
     title: `Flood-level agent training${tasks}`,
-    intro: agent === undefined
-      ? `**Unfinished:** there is no ${AGENT_FILE} yet; this shows the generations finished so far.`
-      : 'The cross-entropy method over a linear policy: each episode is a training run in which the policy sets the flood ' +
+    intro: 'The cross-entropy method over a linear policy: each episode is a training run in which the policy sets the flood ' +
         'level b at its decision epochs after a warm-up without flooding, relative to the run\'s own loss scale.',
     sections,
   };

@@ -48,7 +48,7 @@ export type RunOutput =
   | { kind: 'evaluate-agent'; summary: EvaluateSummary }
   | { kind: 'reproduce-synthetic'; summary: SyntheticSummary; results: TrialResult[] }
   | { kind: 'reproduce-benchmark'; summary: BenchmarkSummary; results: TrialResult[] }
-  | { kind: 'train-agent'; agent?: AgentFile; curve: LearningPoint[] }
+  | { kind: 'train-agent'; agent: AgentFile; curve: LearningPoint[] }
   | { kind: 'fit-rule'; rule: RuleFile };
 
 export function buildReport(run: RunOutput): Report {

@@ -29,8 +29,8 @@ export function methodsNote(methods: Method[]): string {
       'accuracy rises or falls. b is the last level in force.',
     rule: '**fixed rule**: one training at b = c x the task\'s loss scale (the lowest validation loss of a warm-up without ' +
       'flooding, 20% of the epochs), c the one multiple best on average over the agent\'s training tasks.',
-    sh: '**successive halving**: the grid\'s levels trained to a third, then a ninth... of the epochs; the best third by ' +
-      'validation accuracy continue from where they stopped, up to the full run. b is the level of the run that finished best.',
+    sh: '**successive halving**: the grid\'s levels trained to a ninth of the epochs; the best third by validation accuracy ' +
+      'continue from where they stopped to a third, the best third of those to the full run. b is the level of the run that finished best.',
     pbt: '**PBT**: a population of runs spread over the grid\'s levels; every generation the worst quarter copy the weights and ' +
       'optimiser state of a top-quarter run and move b to a neighbouring level. b is the best final member\'s level.',
     grid: '**grid search**: one training per flood level; b is chosen by validation accuracy, separately for each reading. ' +

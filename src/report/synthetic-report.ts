@@ -3,7 +3,7 @@
  * Sinusoid × low / middle / high label noise; without and with flooding, the chosen b and the
  * backward variant, under both readings) against noisy and against clean test labels; our Two
  * Gaussians numbers next to the paper's; and charts of the featured settings, built from
- * summary.json and grid.jsonl alone.
+ * summary.json and the run log alone.
  */
 import { SYNTHETIC_NAMES } from '../data/synthetic.js';
 import { BACKWARD_THRESHOLD, PAPER_TWO_GAUSSIANS, type SettingRow, type SyntheticSummary } from '../reproduce/synthetic.js';

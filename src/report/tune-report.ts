@@ -2,7 +2,7 @@
  * The report of `autoflood tune`: the methods side by side on one dataset (test accuracy under
  * both readings, b, compute), the flood level each had in force per epoch, test accuracy per
  * method over seeds and the loss curves of the methods' runs, built from summary.json and
- * grid.jsonl alone.
+ * the run log alone.
  */
 import type { MethodOutcome } from '../search/compare.js';
 import type { TuneSummary } from '../search/tune.js';

@@ -12,6 +12,7 @@
  * Without explicit levels, grid, sh and pbt search b = {0, 0.1, ..., 1} x the task's loss scale
  * (scale.ts), measured by a warm-up trial that counts toward their compute.
  */
+import type { AgentFile } from '../../agents/agent.js';
 import type { TrainConfig } from '../train/config.js';
 import { WorkerPool } from '../trials/pool.js';
 import { runLogged, type LoggedRunOptions, type RunLog } from '../trials/run-log.js';
@@ -31,8 +32,8 @@ export interface MethodSpec {
   methods: Method[];
   /** Flood levels of the searches (grid, sh, pbt); absent: relative to each task's loss scale. */
   levels?: number[];
-  /** Agent file, for the agent method. */
-  agentPath?: string;
+  /** The agent, for the agent method (inline: its trials' ids follow its parameters, not a file path). */
+  agent?: AgentFile;
   /** Heuristic options (defaults: the reference's). */
   heuristic?: Record<string, unknown>;
   /** The fixed rule's multiple c of the loss scale. */
@@ -60,8 +61,8 @@ function withLevels(config: TrainConfig, spec: MethodSpec, then: (levels: number
 }
 
 const constant = (config: TrainConfig, flood: number, tag: string) => makeTrial({ ...config, flood }, { kind: 'constant' }, tag);
-/** The b = 0 run: shared by none and grid (same id). */
-const noFlood = (config: TrainConfig) => constant(config, 0, 'grid');
+/** The b = 0 run: shared by none, grid and the agent's training (same id). */
+export const noFlood = (config: TrainConfig): TrialSpec => constant(config, 0, 'grid');
 
 function gridPlan(config: TrainConfig, spec: MethodSpec): MethodPlan {
   const trials = (levels: number[]) => [0, ...levels.filter((b) => b > 0)].map((b) => constant(config, b, 'grid'));
@@ -118,8 +119,8 @@ export function planOf(method: Method, config: TrainConfig, spec: MethodSpec): M
     case 'heuristic':
       return singlePlan('heuristic', () => makeTrial({ ...config, flood: 0 }, { kind: 'heuristic', ...spec.heuristic }, 'heuristic'));
     case 'agent': {
-      if (spec.agentPath == null) throw new Error('agent: the agent method needs an agent file (--agent <path>)');
-      const trial = makeTrial({ ...config, flood: 0 }, { kind: 'agent', path: spec.agentPath }, 'agent');
+      if (spec.agent === undefined) throw new Error('agent: the agent method needs an agent (--agent <path>)');
+      const trial = makeTrial({ ...config, flood: 0 }, { kind: 'agent', agent: spec.agent }, 'agent');
       return singlePlan('agent', () => trial);
     }
     case 'sh': {

@@ -3,6 +3,7 @@
  * instances (not in the agent's training distribution), one instance per seed; paired
  * differences of test accuracy with 95% confidence intervals, and the compute of each method.
  */
+import { loadAgent } from '../../agents/agent.js';
 import { taskDistribution } from '../../agents/tasks.js';
 import { RunLog, type LoggedRunOptions } from '../trials/run-log.js';
 import type { TrialResult } from '../trials/trial.js';
@@ -12,7 +13,7 @@ import { compareMethods, type Method, type MethodOutcome, type MethodSpec } from
 import { type Reading, READINGS } from './select.js';
 import { summarizeOutcomes, type MethodSummary } from './tune.js';
 
-export interface EvaluateOptions extends LoggedRunOptions, Omit<MethodSpec, 'agentPath'> {
+export interface EvaluateOptions extends LoggedRunOptions, Omit<MethodSpec, 'agent'> {
   agentPath: string;
   /** Held-out task distribution. */
   tasks: string;
@@ -52,8 +53,8 @@ export async function evaluateAgent(options: EvaluateOptions): Promise<{ summary
   }
   if (!methods.includes('agent')) throw new RangeError('method: evaluate-agent compares the agent with the others; include agent');
   const distribution = taskDistribution(tasks);
-  const spec: MethodSpec = { methods, levels, agentPath, heuristic, ruleMultiple, halving, pbt };
-  await claimRunFolder(out, { command: 'evaluate-agent', tasks, instances, seed, ...spec }, resume);
+  const spec: MethodSpec = { methods, levels, agent: await loadAgent(agentPath), heuristic, ruleMultiple, halving, pbt };
+  await claimRunFolder(out, { command: 'evaluate-agent', tasks, instances, seed, ...spec, agent: agentPath }, resume);
   const configs = Array.from({ length: instances }, (_, i) => distribution.sample(seed, i));
   const log = await RunLog.open(out);
   const { outcomes, results } = await compareMethods(configs, spec, log, pool);

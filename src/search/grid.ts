@@ -13,7 +13,11 @@ import { summarizeGrid, type Reading, type ReadingSummary } from './select.js';
 export interface GridOptions extends LoggedRunOptions {
   /** Every trial's config except `flood` and `seed`. */
   base: TrainConfig;
-  /** Flood levels to train; absent: 0, 0.1, ..., 1 x the loss scale of the first seed's warm-up (scale.ts). */
+  /**
+   * Flood levels to train; absent: 0, 0.1, ..., 1 x the loss scale of the first seed's warm-up
+   * (scale.ts), one set of levels for every seed (tune measures a scale per seed instead: each
+   * seed there is a task tuned on its own).
+   */
   levels?: number[];
   /** Seeds: one full grid per seed. */
   seeds: number[];
@@ -75,6 +79,13 @@ export async function runGrid(options: GridOptions): Promise<{ summary: RunHeade
   }
   const { results, ranNow } = await runLogged(log, gridTrials(base, levels, seeds), pool);
   const summary = summarizeGridRuns(results, levels, seeds, ranNow);
-  if (warmup !== undefined) Object.assign(summary, { scale: lossScale(warmup), epochsTrained: summary.epochsTrained + warmup.history.length });
+  if (warmup !== undefined) {
+    Object.assign(summary, {
+      scale: lossScale(warmup),
+      epochsTrained: summary.epochsTrained + warmup.history.length,
+      trialSeconds: summary.trialSeconds + warmup.wallSeconds,
+    });
+  }
+  await log.deleteCheckpoints();
   return { summary: await writeSummary(out, 'grid', summary), results };
 }

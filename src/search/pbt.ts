@@ -53,8 +53,10 @@ export function pbtPlan(config: TrainConfig, levels: number[], settings: PbtSett
     return previous.map(({ run }) => {
       if (!bottom.has(run.id)) return { flood: run.config.flood, from: run.id };
       const source = top[Math.floor(rng.uniform() * top.length)];
-      const step = rng.uniform() < 0.5 ? -1 : 1;
-      const at = Math.min(levels.length - 1, Math.max(0, index(source.config.flood) + step));
+      // Explore one level up or down; at an edge the only neighbour is inward.
+      const from = index(source.config.flood);
+      const up = from === 0 || (from < levels.length - 1 && rng.uniform() < 0.5);
+      const at = Math.min(levels.length - 1, Math.max(0, from + (up ? 1 : -1)));
       return { flood: levels[at], from: source.id };
     });
   };

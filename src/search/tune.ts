@@ -7,11 +7,14 @@ import { RunLog, type LoggedRunOptions } from '../trials/run-log.js';
 import type { TrialResult } from '../trials/trial.js';
 import { claimRunFolder, writeSummary, type RunHeader } from '../util/files.js';
 import { stat, type Stat } from '../util/stats.js';
+import { loadAgent } from '../../agents/agent.js';
 import { compareMethods, type Method, type MethodOutcome, type MethodSpec } from './compare.js';
 import { type Reading, READINGS } from './select.js';
 
-export interface TuneOptions extends LoggedRunOptions, MethodSpec {
+export interface TuneOptions extends LoggedRunOptions, Omit<MethodSpec, 'agent'> {
   config: TrainConfig;
+  /** Agent file, for the agent method (read before the out folder is made). */
+  agentPath?: string;
   seeds: number[];
   out: string;
   resume?: boolean;
@@ -69,8 +72,9 @@ export function summarizeOutcomes(outcomes: MethodOutcome[], methods: Method[]):
 export async function tune(options: TuneOptions): Promise<{ summary: RunHeader & TuneSummary; results: TrialResult[] }> {
   const { config, seeds, out, resume = false, methods, levels, agentPath, heuristic, ruleMultiple, halving, pbt, ...pool } = options;
   if (seeds.length === 0) throw new RangeError('seeds: need at least one seed');
-  const spec: MethodSpec = { methods, levels, agentPath, heuristic, ruleMultiple, halving, pbt };
-  await claimRunFolder(out, { command: 'tune', config, seeds, ...spec }, resume);
+  const agent = methods.includes('agent') ? await loadAgent(agentPath ?? '(no --agent given)') : undefined;
+  const spec: MethodSpec = { methods, levels, agent, heuristic, ruleMultiple, halving, pbt };
+  await claimRunFolder(out, { command: 'tune', config, seeds, ...spec, agent: agentPath }, resume);
   const tasks = seeds.map((seed) => ({ ...config, seed }));
   const log = await RunLog.open(out);
   const { outcomes, results } = await compareMethods(tasks, spec, log, pool);

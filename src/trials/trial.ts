@@ -25,7 +25,7 @@ export interface Segment {
 }
 
 export interface TrialSpec {
-  /** Deterministic id: hash of config, controller, tag and segment. */
+  /** Deterministic id: hash of config, controller and segment. */
   id: string;
   /** Free-form label kept with the result ('grid', 'backward', ...). */
   tag: string;
@@ -62,17 +62,20 @@ function stableStringify(value: unknown): string {
   if (value !== null && typeof value === 'object') {
     const entries = Object.entries(value as Record<string, unknown>)
       .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => a.localeCompare(b));
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stableStringify(v)}`).join(',')}}`;
   }
   return JSON.stringify(value);
 }
 
-/** Builds a trial with its id (the config holds only what decides a result, so the id is the result's). */
+/**
+ * Builds a trial with its id: a hash of what decides its result (config, controller, segment), so
+ * two methods that need the same training share one trial. The tag only labels it.
+ */
 export function makeTrial(config: TrainConfig, controller: ControllerSpec = { kind: 'constant' }, tag = 'grid', segment?: Segment): TrialSpec {
   if (segment !== undefined && !(Number.isInteger(segment.until) && segment.until >= 1 && segment.until <= config.epochs)) {
     throw new RangeError(`segment.until: expected an integer from 1 to ${config.epochs}, got ${segment.until}`);
   }
-  const hash = createHash('sha256').update(stableStringify({ identity: config, controller, tag, segment })).digest('hex');
+  const hash = createHash('sha256').update(stableStringify({ identity: config, controller, segment })).digest('hex');
   return { id: hash.slice(0, 16), tag, config, controller, ...(segment === undefined ? {} : { segment }) };
 }

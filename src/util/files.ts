@@ -2,7 +2,7 @@
  * Run directories: every output is saved with the config that made it, and per-epoch /
  * per-trial records are appended line by line so a crash loses at most the line in progress.
  */
-import { appendFile, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 
@@ -38,9 +38,10 @@ export async function appendJsonl(file: string, value: unknown): Promise<void> {
   await appendFile(file, `${JSON.stringify(value)}\n`);
 }
 
-/** Writes rows as a JSON-lines file, replacing it. */
+/** Writes rows as a JSON-lines file, replacing it atomically (a crash leaves the old file or the new one). */
 export async function writeJsonl(file: string, rows: unknown[]): Promise<void> {
-  await writeFile(file, rows.map((r) => `${JSON.stringify(r)}\n`).join(''));
+  await writeFile(`${file}.tmp`, rows.map((r) => `${JSON.stringify(r)}\n`).join(''));
+  await rename(`${file}.tmp`, file);
 }
 
 /**
@@ -92,7 +93,8 @@ export const SUMMARY_FILE = 'summary.json';
 
 /** Writes `dir`/summary.json with the run header first. */
 export async function writeSummary<T extends object>(dir: string, kind: RunKind, body: T): Promise<RunHeader & T> {
-  const summary = { kind, formatVersion: RUN_FORMAT_VERSION, ...body };
+  // The header goes last so nothing in the body (a rule file's own kind, say) can overwrite it.
+  const summary = { ...body, kind, formatVersion: RUN_FORMAT_VERSION };
   await writeJson(path.join(dir, SUMMARY_FILE), summary);
   return summary;
 }

@@ -109,6 +109,3 @@ export function listOf<T>(item: ValueKind<T>, allowEmpty = false): ValueKind<T[]
     check: (v): v is T[] => Array.isArray(v) && (allowEmpty || v.length > 0) && v.every((x) => item.check(x)),
   };
 }
-
-/** Turns a camelCase field into its flag, e.g. trainSize -> --train-size. */
-export const flagOf = (key: string): string => `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;

@@ -2,12 +2,13 @@
 import { fetchCifar10 } from '../../data/cifar10.js';
 import { integer, oneOf, text } from '../../util/values.js';
 import type { CommandSpec } from '../command.js';
+import { UsageError } from '../options.js';
 
 export const reportCommand: CommandSpec<{ dir: string }, string[]> = {
   name: ['report'],
   description: 're-render report.md and report.html of a run folder from its saved files',
   example: 'autoflood report runs/tune-two-gaussians-20261201T120000Z',
-  args: [{ key: 'dir', name: '<run-dir>', help: 'a folder written by grid, tune, evaluate-agent, reproduce or train-agent' }],
+  args: [{ key: 'dir', name: '<run-dir>', help: 'a folder written by grid, tune, evaluate-agent, fit-rule, reproduce or train-agent' }],
   flags: [],
   backend: false,
   run: async (o) => (await import('../../report/index.js')).renderReport(o.dir),
@@ -33,8 +34,8 @@ export const fetchCommand: CommandSpec<FetchFlags, string[]> = {
   ],
   backend: false,
   async run(o) {
-    if (!oneOf(['cifar10']).check(o.dataset)) throw new RangeError(`<dataset>: only cifar10 can be fetched, got "${String(o.dataset)}"`);
-    if (o.dataDir === undefined) throw new RangeError('--data-dir: required (where to put the extracted files)');
+    if (!oneOf(['cifar10']).check(o.dataset)) throw new UsageError(`<dataset>: only cifar10 can be fetched, got "${String(o.dataset)}"`);
+    if (o.dataDir === undefined) throw new UsageError('--data-dir: required (where to put the extracted files)');
     return fetchCifar10(o.dataDir, { archive: o.archive, timeoutMs: 1000 * o.timeout });
   },
   lines: (files, o) => [`cifar10: ${files.length} files in ${o.dataDir}`],

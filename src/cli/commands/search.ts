@@ -1,7 +1,10 @@
 /** `autoflood grid`, `tune` and `evaluate-agent`: many trainings on the worker pool, compared. */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { TASK_DISTRIBUTIONS } from '../../../agents/tasks.js';
+import { TASK_DISTRIBUTIONS, taskDistribution } from '../../../agents/tasks.js';
+import { loadDataset } from '../../data/index.js';
+import type { TrainConfig } from '../../train/config.js';
+import { datasetOptionsOf } from '../../train/train.js';
 import { countStat, level, pct, percent, READING_SHORT } from '../../report/format.js';
 import { DEFAULT_RULE_MULTIPLE, METHODS, type Method } from '../../search/compare.js';
 import { HALVING_DEFAULTS } from '../../search/halving.js';
@@ -15,7 +18,7 @@ import { tune, type TuneSummary } from '../../search/tune.js';
 import type { TrialResult } from '../../trials/trial.js';
 import { integer, oneOf, real, text, type ValueKind } from '../../util/values.js';
 import type { CommandContext, CommandSpec } from '../command.js';
-import { poolFlags, seedsKind, trainConfigOf, trainFlags, type Flag } from '../options.js';
+import { poolFlags, seedsKind, trainConfigOf, trainFlags, UsageError, type Flag } from '../options.js';
 import { datasetSlug } from './train.js';
 
 /** The agent committed with the repo, trained by the command in the README. */
@@ -23,7 +26,7 @@ export const DEFAULT_AGENT = fileURLToPath(new URL('../../../agents/default-agen
 /** The fixed rule committed with the repo, fitted by the command in the README. */
 export const DEFAULT_RULE = fileURLToPath(new URL('../../../agents/default-rule.json', import.meta.url));
 
-/** The committed rule's multiple (read once at start-up), or the built-in guess when there is none. */
+/** The committed rule's multiple, or the built-in guess when there is none (read only by commands that use it). */
 const defaultMultiple = (): number => (existsSync(DEFAULT_RULE) ? readRule(DEFAULT_RULE).multiple : DEFAULT_RULE_MULTIPLE);
 
 interface PoolFlags extends Record<string, unknown> {
@@ -55,8 +58,9 @@ export const gridCommand: CommandSpec<GridFlags, Results<GridSummary>> = {
     ...poolFlags('runs/grid-<dataset>-<time>'),
   ],
   outPrefix: (o) => `grid-${datasetSlug(o.dataset)}`,
-  run(o, context) {
+  async run(o, context) {
     const base = trainConfigOf(o, ['flood', 'seed']);
+    await checkData(base);
     const levels = o.levels === undefined ? '11 levels relative to the task\'s loss scale' : `${o.levels.length} levels`;
     context.logger.info(`grid: ${levels} x ${o.seeds.length} seeds, trainings of ${base.epochs} epochs -> ${context.out}`);
     return runGrid({
@@ -91,7 +95,7 @@ interface MethodFlags extends PoolFlags {
   method: Method[];
   agent: string;
   levels?: number[];
-  ruleMultiple: number;
+  ruleMultiple?: number;
   eta: number;
   minEpochs: number;
   population: number;
@@ -102,18 +106,32 @@ const methodFlags = (defaults: { method: Method[]; methodText: string }): Flag[]
   { key: 'method', flag: '--method <names>', help: `${METHODS.join(' | ')}, comma-separated, or all`, kind: methodsKind, default: defaults.method, defaultText: defaults.methodText },
   { key: 'agent', flag: '--agent <path>', help: 'agent file', kind: text, default: DEFAULT_AGENT, defaultText: 'the committed agents/default-agent.json' },
   { key: 'levels', flag: '--levels <grid>', help: 'flood levels of grid, sh and pbt', kind: levelGrid, defaultText: '0, 0.1, ..., 1 x the task\'s loss scale' },
-  { key: 'ruleMultiple', flag: '--rule-multiple <c>', help: 'the fixed rule: b = c x the task\'s loss scale', kind: real({ min: 0 }), default: defaultMultiple(), defaultText: `${defaultMultiple()}, from agents/default-rule.json` },
+  { key: 'ruleMultiple', flag: '--rule-multiple <c>', help: 'the fixed rule: b = c x the task\'s loss scale', kind: real({ min: 0 }), defaultText: `from agents/default-rule.json (${DEFAULT_RULE_MULTIPLE} without one)` },
   { key: 'eta', flag: '--eta <n>', help: 'successive halving: keep the best 1/eta per rung, budgets grow x eta', kind: integer(2, 100), default: HALVING_DEFAULTS.eta },
   { key: 'minEpochs', flag: '--min-epochs <n>', help: 'successive halving: smallest rung budget (0 = as many rungs as the levels allow)', kind: integer(0), default: HALVING_DEFAULTS.minEpochs },
   { key: 'population', flag: '--population <n>', help: 'PBT: members of the population', kind: integer(2, 1000), default: PBT_DEFAULTS.population },
   { key: 'pbtInterval', flag: '--pbt-interval <epochs>', help: 'PBT: epochs per generation (0 = a tenth of the run)', kind: integer(0), default: PBT_DEFAULTS.interval },
 ];
 
-/** The method settings of parsed flags. */
-const specOf = (o: MethodFlags) => ({
-  methods: o.method, levels: o.levels, agentPath: o.agent, ruleMultiple: o.ruleMultiple,
-  halving: { eta: o.eta, minEpochs: o.minEpochs }, pbt: { population: o.population, interval: o.pbtInterval },
-});
+/** The method settings of parsed flags, checked against the run length. */
+function specOf(o: MethodFlags, epochs: number) {
+  if (o.minEpochs > epochs) throw new UsageError(`--min-epochs: expected at most the run's ${epochs} epochs, got ${o.minEpochs}`);
+  if (o.pbtInterval >= epochs) throw new UsageError(`--pbt-interval: expected fewer than the run's ${epochs} epochs, got ${o.pbtInterval}`);
+  return {
+    methods: o.method, levels: o.levels, agentPath: o.agent,
+    ruleMultiple: o.method.includes('rule') ? (o.ruleMultiple ?? defaultMultiple()) : undefined,
+    halving: { eta: o.eta, minEpochs: o.minEpochs }, pbt: { population: o.population, interval: o.pbtInterval },
+  };
+}
+
+/** Loads a task's data once before anything is created: a bad dataset or data dir fails here, naming the flag. */
+async function checkData(config: TrainConfig): Promise<void> {
+  try {
+    await loadDataset(datasetOptionsOf(config));
+  } catch (err) {
+    throw new UsageError(`--dataset ${config.dataset}: ${(err as Error).message}`);
+  }
+}
 
 interface TuneFlags extends MethodFlags {
   seeds: number[];
@@ -121,7 +139,7 @@ interface TuneFlags extends MethodFlags {
 
 export const tuneCommand: CommandSpec<TuneFlags, Results<TuneSummary>> = {
   name: ['tune'],
-  description: 'find the flood level for a dataset: agent, heuristic, grid, compared',
+  description: 'find the flood level for a dataset: agent, heuristic, fixed rule, successive halving, PBT, grid, compared',
   example: 'autoflood tune --dataset two-gaussians --noise 0.1 --epochs 100 --width 100 --method all',
   flags: [
     ...trainFlags(['flood', 'seed']),
@@ -130,9 +148,11 @@ export const tuneCommand: CommandSpec<TuneFlags, Results<TuneSummary>> = {
     ...poolFlags('runs/tune-<dataset>-<time>'),
   ],
   outPrefix: (o) => `tune-${datasetSlug(o.dataset)}`,
-  run(o, context) {
+  async run(o, context) {
+    const config = trainConfigOf(o, ['flood', 'seed']);
+    await checkData(config);
     return tune({
-      config: trainConfigOf(o, ['flood', 'seed']), seeds: o.seeds, ...specOf(o),
+      config, seeds: o.seeds, ...specOf(o, config.epochs),
       ...poolOf(o, context, 'tune', (r) => `${r.tag} b ${r.config.flood}: ${percent(r.last.testAcc)}`),
     });
   },
@@ -152,11 +172,11 @@ interface EvaluateFlags extends MethodFlags {
 
 export const evaluateCommand: CommandSpec<EvaluateFlags, Results<EvaluateSummary>> = {
   name: ['evaluate-agent'],
-  description: 'agent vs heuristic vs grid vs no flooding on held-out tasks, paired 95% intervals',
+  description: 'the agent against every other method on held-out task families, paired 95% intervals',
   example: 'autoflood evaluate-agent --agent runs/agents/mine/agent.json --instances 9',
   flags: [
     ...methodFlags({ method: [...METHODS], methodText: 'all' }),
-    { key: 'tasks', flag: '--tasks <name>', help: 'held-out task distribution', kind: oneOf(TASK_DISTRIBUTIONS), default: 'synthetic-heldout-high' },
+    { key: 'tasks', flag: '--tasks <name>', help: 'held-out task distribution', kind: oneOf(TASK_DISTRIBUTIONS), default: 'synthetic-heldout' },
     { key: 'instances', flag: '--instances <n>', help: 'held-out task instances (seeds)', kind: integer(5), default: 6 },
     { key: 'seed', flag: '--seed <n>', help: 'seed of the held-out stream', kind: integer(0), default: 0 },
     ...poolFlags('runs/evaluate-agent-<time>'),
@@ -164,7 +184,7 @@ export const evaluateCommand: CommandSpec<EvaluateFlags, Results<EvaluateSummary
   outPrefix: () => 'evaluate-agent',
   run(o, context) {
     return evaluateAgent({
-      ...specOf(o), agentPath: o.agent, tasks: o.tasks, instances: o.instances, seed: o.seed,
+      ...specOf(o, taskDistribution(o.tasks).sample(o.seed, 0).epochs), tasks: o.tasks, instances: o.instances, seed: o.seed,
       ...poolOf(o, context, 'evaluate', (r) => `${r.config.dataset} ${r.tag} b ${r.config.flood}: ${percent(r.last.testAcc)}`),
     });
   },
