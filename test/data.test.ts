@@ -87,7 +87,32 @@ describe('dataset options', () => {
   });
 
   it('reject an unknown dataset name, listing the known ones', async () => {
-    await assert.rejects(loadDataset({ name: 'imagenet', seed: 0, noise: 0 }), /unknown dataset "imagenet" \(known: two-gaussians, spiral, sinusoid, mnist, fashion-mnist, cifar10, csv:<path>\)/);
+    await assert.rejects(loadDataset({ name: 'imagenet', seed: 0, noise: 0 }), /unknown dataset "imagenet" \(known: two-gaussians, spiral, sinusoid, clusters:<features>:<classes>, mnist, fashion-mnist, cifar10, csv:<path>\)/);
+  });
+});
+
+describe('generated tabular tasks (clusters)', () => {
+  it('have the asked width and classes, balanced labels, and the same centres in every split', async () => {
+    const d = await loadDataset({ name: 'clusters:6:4', seed: 3, noise: 0.2, trainSize: 400, valSize: 200, testSize: 800 });
+    assert.deepEqual(d.featureShape, [6]);
+    assert.equal(d.numClasses, 4);
+    assert.deepEqual([d.train.n, d.val.n, d.test.n], [400, 200, 800]);
+    for (let c = 0; c < 4; c++) assert.equal(count(d.train.yClean, c), 100);
+    assert.equal(differences(d.train.y, d.train.yClean), 80, 'exactly 20% of the labels flipped');
+    // Class means of train and test (clean labels) agree: the splits come from the same clusters.
+    const means = (split: typeof d.train) => Array.from({ length: 4 }, (_, c) => {
+      const rows = Array.from({ length: split.n }, (_, i) => i).filter((i) => split.yClean[i] === c);
+      return Array.from({ length: 6 }, (_, j) => rows.reduce((a, i) => a + split.x[i * 6 + j], 0) / rows.length);
+    });
+    const [a, b] = [means(d.train), means(d.test)];
+    for (let c = 0; c < 4; c++) for (let j = 0; j < 6; j++) assert.ok(Math.abs(a[c][j] - b[c][j]) < 0.5, `class ${c} feature ${j}`);
+    const again = await loadDataset({ name: 'clusters:6:4', seed: 3, noise: 0.2, trainSize: 400, valSize: 200, testSize: 800 });
+    assert.deepEqual(again.train.x, d.train.x);
+  });
+
+  it('names a malformed shape', async () => {
+    await assert.rejects(loadDataset({ name: 'clusters:6', seed: 0, noise: 0 }), /expected clusters:<features>:<classes>/);
+    await assert.rejects(loadDataset({ name: 'clusters:6:1', seed: 0, noise: 0 }), /2 to 100 classes/);
   });
 });
 
