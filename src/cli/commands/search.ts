@@ -192,7 +192,7 @@ export const evaluateCommand: CommandSpec<EvaluateFlags, Results<EvaluateSummary
   lines: ({ summary }, _o, context) => [
     ...summary.comparisons.map((c) =>
       `agent - ${c.versus} (${c.reading}): ${(100 * c.testAcc.mean).toFixed(2)} ± ${(100 * c.testAcc.halfWidth).toFixed(2)} points (95% CI, n=${c.testAcc.n})`),
-    `agent compute = ${(100 * summary.computeRatio).toFixed(1)}% of grid's; wrote ${context.out}/report.md`,
+    `${Number.isFinite(summary.computeRatio) ? `agent compute = ${(100 * summary.computeRatio).toFixed(1)}% of grid's; ` : ''}wrote ${context.out}/report.md`,
   ],
 };
 
