@@ -10,6 +10,8 @@ import type { TrialResult, TrialSpec } from '../src/trials/trial.js';
 import { claimRunFolder } from '../src/util/files.js';
 import { fitRule, readRule, RULE_FILE } from '../src/search/fit-rule.js';
 import path from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { renderReport } from '../src/report/index.js';
 import { readout, scriptedEpochs, tinyConfig, tmpDir } from './helpers.js';
 
 /** A finished trial whose validation accuracy is `valAcc(b, epochs)`, with the lineage it continued. */
@@ -155,5 +157,7 @@ describe('fit-rule', () => {
     const best = Math.max(...rule.table.map((r) => r.valGain.mean));
     assert.equal(rule.table.find((r) => r.multiple === rule.multiple)?.valGain.mean, best);
     assert.equal(readRule(path.join(out, RULE_FILE)).multiple, rule.multiple);
+    const [markdown] = await renderReport(out);
+    assert.match(await readFile(markdown, 'utf8'), new RegExp(`b = ${rule.multiple} x the task's loss scale`));
   });
 });
