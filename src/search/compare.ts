@@ -25,8 +25,11 @@ import { chooseLevel, type Reading, READINGS } from './select.js';
 
 export { METHODS, type Method, type MethodOutcome } from './plan.js';
 
-/** The multiple of the loss scale the fixed rule uses when none is given (see `autoflood fit-rule`). */
-export const DEFAULT_RULE_MULTIPLE = 0.6;
+/**
+ * The multiple of the loss scale the fixed rule uses when none is given: the committed fit,
+ * `autoflood fit-rule --tasks broad --instances 12 --seed 2` (agents/default-rule.json).
+ */
+export const DEFAULT_RULE_MULTIPLE = 0.9;
 
 export interface MethodSpec {
   methods: Method[];
