@@ -8,10 +8,16 @@ import { runCommand, type CommandSpec } from './command.js';
 import { COMMANDS } from './commands/index.js';
 import { helpOf, LOG_FLAGS, UsageError } from './options.js';
 
+/** Descriptions of the words that group commands. */
+const GROUPS: Record<string, string> = {
+  reproduce: "reproduce the paper's experiments (synthetic | benchmark)",
+  data: 'datasets that need files (fetch)',
+};
+
 function addCommand(program: Command, spec: CommandSpec): void {
   let parent = program;
   for (const word of spec.name.slice(0, -1)) {
-    parent = parent.commands.find((c) => c.name() === word) ?? parent.command(word).description(`${word} commands`);
+    parent = parent.commands.find((c) => c.name() === word) ?? parent.command(word).description(GROUPS[word] ?? `${word} commands`);
   }
   const cmd = parent.command(spec.name[spec.name.length - 1]).description(spec.description);
   for (const arg of spec.args ?? []) cmd.argument(arg.name, arg.help);
