@@ -16,7 +16,7 @@ import { RunLog, runLogged, type LoggedRunOptions } from '../src/trials/run-log.
 import { noFlood } from '../src/search/compare.js';
 import { makeTrial, type TrialResult } from '../src/trials/trial.js';
 import type { TrainConfig } from '../src/train/config.js';
-import { appendJsonl, claimRunFolder, readJsonl, writeJsonl, writeSummary } from '../src/util/files.js';
+import { claimRunFolder, readJsonl, writeJsonl, writeSummary } from '../src/util/files.js';
 import { mean } from '../src/util/stats.js';
 import { AGENT_FORMAT_VERSION, OUTPUTS, saveAgent, type AgentFile, type Design, type Schedule } from './agent.js';
 import { CEM_DEFAULTS, initialCem, sampleCandidates, updateCem, type CemSettings, type CemState } from './cem.js';
@@ -132,10 +132,7 @@ export async function trainAgent(options: TrainAgentOptions): Promise<{ agent: A
         seconds: ranBefore === trials.length && saved[g] !== undefined ? saved[g].seconds : (saved.at(-1)?.seconds ?? 0) + (performance.now() - start) / 1000,
       };
       curve.push(point);
-      if (ranBefore < trials.length || saved[g] === undefined) {
-        await writeJsonl(curveFile, curve.slice(0, -1));
-        await appendJsonl(curveFile, point);
-      }
+      if (ranBefore < trials.length || saved[g] === undefined) await writeJsonl(curveFile, curve);
       onGeneration?.(point, generations);
     }
   } finally {

@@ -50,13 +50,17 @@ const loadReports = () => import('../report/index.js');
 
 /** Runs one command from commander's raw flag values and its positional arguments. */
 export async function runCommand(spec: CommandSpec, raw: Record<string, unknown>, args: string[] = []): Promise<void> {
-  let options: Record<string, unknown>;
   try {
-    options = parseFlags<Record<string, unknown>>([...spec.flags, ...LOG_FLAGS], raw);
+    await execute(spec, raw, args);
   } catch (err) {
+    // Usage errors name the command, for the hint to its --help.
     if (err instanceof UsageError) err.command = spec.name.join(' ');
     throw err;
   }
+}
+
+async function execute(spec: CommandSpec, raw: Record<string, unknown>, args: string[]): Promise<void> {
+  const options = parseFlags<Record<string, unknown>>([...spec.flags, ...LOG_FLAGS], raw);
   (spec.args ?? []).forEach((arg, i) => (options[arg.key] = args[i]));
   const logger = createLogger(String(options.logLevel));
   const out = spec.outPrefix === undefined ? '' : ((options.out as string | undefined) ?? defaultRunDir(spec.outPrefix(options)));
@@ -85,9 +89,6 @@ export async function runCommand(spec: CommandSpec, raw: Record<string, unknown>
   let result: unknown;
   try {
     result = await spec.run(options, context);
-  } catch (err) {
-    if (err instanceof UsageError) err.command = spec.name.join(' ');
-    throw err;
   } finally {
     displays.forEach((d) => d.stop());
   }

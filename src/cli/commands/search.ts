@@ -40,6 +40,8 @@ function poolOf(o: PoolFlags, context: CommandContext, label: string, status: (r
   return { workers: o.workers, backend: context.backend, resume: o.resume, out: context.out, onTrial: context.trialProgress(label, status) };
 }
 
+const seedsFlag = (help: string): Flag => ({ key: 'seeds', flag: '--seeds <n>', help, kind: seedsKind, default: [0], defaultText: '1' });
+
 interface GridFlags extends PoolFlags {
   levels?: number[];
   seeds: number[];
@@ -54,7 +56,7 @@ export const gridCommand: CommandSpec<GridFlags, Results<GridSummary>> = {
   flags: [
     ...trainFlags(['flood', 'seed']),
     { key: 'levels', flag: '--levels <grid>', help: 'flood levels: start:stop:step or a comma list', kind: levelGrid, defaultText: '0, 0.1, ..., 1 x the task\'s loss scale (measured by a warm-up)' },
-    { key: 'seeds', flag: '--seeds <n>', help: 'seeds 0..n-1, or a comma list; one full grid each', kind: seedsKind, default: [0], defaultText: '1' },
+    seedsFlag('seeds 0..n-1, or a comma list; one full grid each'),
     ...poolFlags('runs/grid-<dataset>-<time>'),
   ],
   outPrefix: (o) => `grid-${datasetSlug(o.dataset)}`,
@@ -144,7 +146,7 @@ export const tuneCommand: CommandSpec<TuneFlags, Results<TuneSummary>> = {
   flags: [
     ...trainFlags(['flood', 'seed']),
     ...methodFlags({ method: [...METHODS], methodText: 'all' }),
-    { key: 'seeds', flag: '--seeds <n>', help: 'seeds 0..n-1, or a comma list', kind: seedsKind, default: [0], defaultText: '1' },
+    seedsFlag('seeds 0..n-1, or a comma list; each a task tuned on its own'),
     ...poolFlags('runs/tune-<dataset>-<time>'),
   ],
   outPrefix: (o) => `tune-${datasetSlug(o.dataset)}`,
