@@ -6,24 +6,32 @@
  *   relative - b = 1.2 x sigmoid(u) x scale: a multiple of the scale, recomputed at each decision
  *   steps    - first b = 1.2 x sigmoid(u0) x scale, then b <- b x 2^tanh(u1) (at most halve or
  *              double per decision, capped at 1.2 x scale)
+ *   once     - one decision at the end of the warm-up, b = 1.5 x sigmoid(u) x scale, kept to the
+ *              end, from what the warm-up showed (WARMUP_FEATURES); trained offline on every
+ *              multiple's outcome (train-once.ts)
  * Saved as one small JSON file (format version, design, features, schedule, parameters, how it
  * was trained).
  */
 import { readFile, writeFile } from 'node:fs/promises';
-import { runScale, stateFeatures, STATE_FEATURES } from '../envs/features.js';
+import { runScale, stateFeatures, STATE_FEATURES, warmupFeatures, WARMUP_FEATURES } from '../envs/features.js';
 import type { ControllerContext, EpochMetrics, FloodController } from '../src/train/controller.js';
 import { LinearPolicy } from './policy.js';
 
 export const AGENT_FORMAT_VERSION = 2;
 
-export const DESIGNS = ['relative', 'steps'] as const;
+export const DESIGNS = ['once', 'relative', 'steps'] as const;
 export type Design = (typeof DESIGNS)[number];
 
-/** The largest multiple of the run's scale the agent sets. */
-export const MAX_MULTIPLE = 1.2;
+/** The largest multiple of the run's scale the agent sets, per design. */
+export const MAX_MULTIPLE: Record<Design, number> = { once: 1.5, relative: 1.2, steps: 1.2 };
 
-/** Policy outputs per design: relative one, steps two (first level, later steps). */
-export const OUTPUTS: Record<Design, number> = { relative: 1, steps: 2 };
+/** Policy outputs per design: once and relative one, steps two (first level, later steps). */
+export const OUTPUTS: Record<Design, number> = { once: 1, relative: 1, steps: 2 };
+
+/** The state features a design reads, in order. */
+export function featuresOf(design: Design): readonly string[] {
+  return design === 'once' ? WARMUP_FEATURES : STATE_FEATURES;
+}
 
 /** When the agent acts, relative to the run's length. */
 export interface Schedule {
@@ -56,8 +64,8 @@ const sigmoid = (u: number) => 1 / (1 + Math.exp(-u));
  * @param first whether this is the run's first decision.
  */
 export function decide(design: Design, outputs: number[], scale: number, level: number, first: boolean): number {
-  const cap = MAX_MULTIPLE * scale;
-  if (design === 'relative' || first) return cap * sigmoid(outputs[0]);
+  const cap = MAX_MULTIPLE[design] * scale;
+  if (design !== 'steps' || first) return cap * sigmoid(outputs[0]);
   return Math.min(cap, level * 2 ** Math.tanh(outputs[1]));
 }
 
@@ -77,10 +85,12 @@ export function checkAgent(agent: AgentFile, source = 'agent'): AgentFile {
     throw new Error(`agent: ${source} has format version ${agent.formatVersion}; this autoflood reads version ${AGENT_FORMAT_VERSION} (train one with autoflood train-agent)`);
   }
   if (!(DESIGNS as readonly string[]).includes(agent.design)) throw new Error(`agent: ${source} has an unknown design "${agent.design}"`);
-  if (agent.features.join('|') !== STATE_FEATURES.join('|')) {
-    throw new Error(`agent: ${source} was trained on other state features (${agent.features.join(', ')})`);
+  const features = featuresOf(agent.design);
+  if (!Array.isArray(agent.features) || agent.features.join('|') !== features.join('|')) {
+    throw new Error(`agent: ${source} was trained on other state features (${String(agent.features)})`);
   }
-  const size = LinearPolicy.size(STATE_FEATURES.length, OUTPUTS[agent.design]);
+  if (agent.design === 'once' && agent.schedule?.decisions !== 1) throw new Error(`agent: ${source} has design once but ${agent.schedule?.decisions} decisions`);
+  const size = LinearPolicy.size(features.length, OUTPUTS[agent.design]);
   if (!Array.isArray(agent.params) || agent.params.length !== size || !agent.params.every(Number.isFinite)) {
     throw new Error(`agent: ${source} needs ${size} finite parameters for the ${agent.design} design`);
   }
@@ -112,12 +122,13 @@ export class AgentController implements FloodController {
 
   constructor(agent: AgentFile) {
     this.agent = checkAgent(agent);
-    this.policy = new LinearPolicy(STATE_FEATURES.length, OUTPUTS[agent.design], agent.params);
+    this.policy = new LinearPolicy(featuresOf(agent.design).length, OUTPUTS[agent.design], agent.params);
   }
 
-  floodLevel(history: readonly EpochMetrics[], { epoch, epochs }: ControllerContext): number {
+  floodLevel(history: readonly EpochMetrics[], { epoch, epochs, classes }: ControllerContext): number {
     if (!decisionEpochs(this.agent.schedule, epochs).includes(epoch)) return this.level;
-    const outputs = this.policy.act(stateFeatures(history, this.level, epochs));
+    const state = this.agent.design === 'once' ? warmupFeatures(history, classes) : stateFeatures(history, this.level, epochs);
+    const outputs = this.policy.act(state);
     this.level = decide(this.agent.design, outputs, runScale(history), this.level, this.decided === 0);
     this.decided++;
     return this.level;

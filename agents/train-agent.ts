@@ -10,7 +10,7 @@
  * log and continues exactly as if never interrupted.
  */
 import path from 'node:path';
-import { runScale, STATE_FEATURES } from '../envs/features.js';
+import { runScale } from '../envs/features.js';
 import { WorkerPool } from '../src/trials/pool.js';
 import { RunLog, runLogged, type LoggedRunOptions } from '../src/trials/run-log.js';
 import { noFlood } from '../src/search/compare.js';
@@ -18,7 +18,7 @@ import { makeTrial, type TrialResult } from '../src/trials/trial.js';
 import type { TrainConfig } from '../src/train/config.js';
 import { claimRunFolder, readJsonl, writeJsonl, writeSummary } from '../src/util/files.js';
 import { mean } from '../src/util/stats.js';
-import { AGENT_FORMAT_VERSION, OUTPUTS, saveAgent, type AgentFile, type Design, type Schedule } from './agent.js';
+import { AGENT_FORMAT_VERSION, featuresOf, OUTPUTS, saveAgent, type AgentFile, type Design, type Schedule } from './agent.js';
 import { CEM_DEFAULTS, initialCem, sampleCandidates, updateCem, type CemSettings, type CemState } from './cem.js';
 import { LinearPolicy } from './policy.js';
 import { taskDistribution, type TaskDistribution } from './tasks.js';
@@ -81,8 +81,8 @@ export function score(run: TrialResult): number {
   return mean(run.history.slice(-tail).map((m) => m.valAcc));
 }
 
-function agentOf(design: Design, schedule: Schedule, params: number[], training: Record<string, unknown> = {}): AgentFile {
-  return { formatVersion: AGENT_FORMAT_VERSION, kind: 'flood-agent', design, features: [...STATE_FEATURES], schedule, params, training };
+export function agentOf(design: Design, schedule: Schedule, params: number[], training: Record<string, unknown> = {}): AgentFile {
+  return { formatVersion: AGENT_FORMAT_VERSION, kind: 'flood-agent', design, features: [...featuresOf(design)], schedule, params, training };
 }
 
 /** The episode of a candidate on a task, and the run without flooding it is compared with. */
@@ -99,7 +99,7 @@ export async function trainAgent(options: TrainAgentOptions): Promise<{ agent: A
   const log = await RunLog.open(out);
   const curveFile = path.join(out, LEARNING_FILE);
   const saved = await readJsonl<LearningPoint>(curveFile);
-  const size = LinearPolicy.size(STATE_FEATURES.length, OUTPUTS[design]);
+  const size = LinearPolicy.size(featuresOf(design).length, OUTPUTS[design]);
   let state: CemState = initialCem(new Array<number>(size).fill(0), cem);
   const curve: LearningPoint[] = [];
   const start = performance.now();

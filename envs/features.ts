@@ -48,3 +48,39 @@ export function stateFeatures(history: readonly EpochMetrics[], level: number, e
     1,
   ];
 }
+
+/**
+ * What the one-decision agent sees at the end of the warm-up (no flooding yet): how far the
+ * task's loss stays from zero relative to a uniform guess (high under label noise), how well it
+ * is learnt, and whether it has begun to overfit. Every feature is O(1) on any dataset.
+ */
+export const WARMUP_FEATURES = [
+  'best val loss / ln(classes)',
+  'best val accuracy above chance',
+  'train loss / best val loss',
+  'val loss / best val loss - 1',
+  'train accuracy - val accuracy',
+  'constant 1',
+] as const;
+
+/**
+ * @param history the warm-up's epochs (at least one).
+ * @param classes the task's number of classes (at least 2).
+ * @returns [WARMUP_FEATURES.length] numbers.
+ */
+export function warmupFeatures(history: readonly EpochMetrics[], classes: number): number[] {
+  const last = history[history.length - 1];
+  if (last === undefined) throw new Error('warmupFeatures: need at least one finished epoch');
+  if (!(Number.isInteger(classes) && classes >= 2)) throw new RangeError(`warmupFeatures: classes must be an integer >= 2, got ${classes}`);
+  const scale = runScale(history);
+  const chance = 1 / classes;
+  const bestValAcc = Math.max(...history.map((m) => m.valAcc));
+  return [
+    clip(scale / Math.log(classes), 0, 2),
+    (bestValAcc - chance) / (1 - chance),
+    clip(last.trainLoss / scale, 0, 4),
+    clip(last.valLoss / scale - 1, 0, 4),
+    last.trainAcc - last.valAcc,
+    1,
+  ];
+}

@@ -44,13 +44,13 @@ describe('the agent\'s actions', () => {
     const agent = agentFile(0, 'relative', onlyFeature('constant 1', 0, 0.5));
     const mnistLike = scriptedEpochs([{ valLoss: 1.1, trainLoss: 0.9, valAcc: 0.7 }, { valLoss: 0.8, trainLoss: 0.2, trainAcc: 0.99, valAcc: 0.72 }]);
     const tabular = scriptedEpochs([{ valLoss: 0.8, trainLoss: 0.7, valAcc: 0.95 }, { valLoss: 0.9, trainLoss: 0.6, trainAcc: 0.5, valAcc: 0.93 }]);
-    const b = (history: typeof mnistLike) => new AgentController(agent).floodLevel(history, { epoch: 3, epochs: 10 });
-    const expected = MAX_MULTIPLE * 0.8 / (1 + Math.exp(-0.5));
+    const b = (history: typeof mnistLike) => new AgentController(agent).floodLevel(history, { epoch: 3, epochs: 10, classes: 10 });
+    const expected = MAX_MULTIPLE.relative * 0.8 / (1 + Math.exp(-0.5));
     assert.ok(Math.abs(b(mnistLike) - expected) < 1e-12);
     assert.ok(Math.abs(b(tabular) - expected) < 1e-12);
     assert.equal(decide('relative', [0.5], 0.8, 0.3, false), decide('relative', [0.5], 0.8, 0, true), 'relative: the level in force does not matter');
     assert.equal(decide('steps', [0, 1], 0.8, 0.2, false), 0.2 * 2 ** Math.tanh(1), 'steps: multiplies the level in force');
-    assert.equal(decide('steps', [0, 9], 0.8, 0.9, false), MAX_MULTIPLE * 0.8, 'steps: capped at 1.2 x scale');
+    assert.equal(decide('steps', [0, 9], 0.8, 0.9, false), MAX_MULTIPLE.steps * 0.8, 'steps: capped at 1.2 x scale');
   });
 
   it('acts only at its decision epochs', () => {
@@ -60,7 +60,7 @@ describe('the agent\'s actions', () => {
     assert.deepEqual(at, [5, 9, 13, 17], '20% warm-up (4 epochs), then 4 decisions every 4 epochs');
     const controller = new AgentController(agent);
     const history = scriptedEpochs(Array.from({ length: epochs }, (_, i) => ({ valLoss: 1 - 0.01 * i })));
-    const levels = Array.from({ length: epochs }, (_, i) => controller.floodLevel(history.slice(0, i), { epoch: i + 1, epochs }));
+    const levels = Array.from({ length: epochs }, (_, i) => controller.floodLevel(history.slice(0, i), { epoch: i + 1, epochs, classes: 10 }));
     assert.deepEqual(levels.slice(0, 4), [0, 0, 0, 0]);
     for (let e = 2; e <= epochs; e++) {
       if (!at.includes(e)) assert.equal(levels[e - 1], levels[e - 2], `no change before epoch ${e}`);
@@ -91,7 +91,7 @@ describe('agent file', () => {
     assert.equal(result.controller, 'agent');
     const at = decisionEpochs(agent.schedule, 10);
     assert.ok(result.history.slice(0, at[0] - 1).every((m) => m.floodLevel === 0), 'no flooding before the first decision');
-    assert.ok(result.history.every((m) => m.floodLevel >= 0 && m.floodLevel <= MAX_MULTIPLE * 3), 'levels on the loss scale of the task');
+    assert.ok(result.history.every((m) => m.floodLevel >= 0 && m.floodLevel <= MAX_MULTIPLE.steps * 3), 'levels on the loss scale of the task');
   });
 
   it('refuses a file of another format version, naming it', async () => {

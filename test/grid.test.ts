@@ -35,7 +35,7 @@ describe('b selection', () => {
       epoch, valAcc, valAccClean: valAcc, testLoss: 0.5, testAcc, testLossClean: 0.4, testAccClean: testAcc + 0.05,
     });
     return {
-      id: `${seed}-${flood}`, tag: 'grid', config: { ...base, seed, flood }, controller: { kind: 'constant' }, backend: 'wasm',
+      id: `${seed}-${flood}`, tag: 'grid', config: { ...base, seed, flood }, controller: { kind: 'constant' }, backend: 'wasm', classes: 2,
       history: [] as EpochMetrics[], last: readout(last, 10), bestVal: readout(bestVal, 5), wallSeconds: 1,
     };
   }

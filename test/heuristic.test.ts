@@ -12,7 +12,7 @@ function script(rows: ([number, number] | [number, number, number])[]): EpochMet
 /** The levels the controller returns when asked before each epoch 1..n+1. */
 function levels(controller: HeuristicController, history: EpochMetrics[]): number[] {
   const epochs = history.length + 1;
-  return Array.from({ length: epochs }, (_, i) => controller.floodLevel(history.slice(0, i), { epoch: i + 1, epochs }));
+  return Array.from({ length: epochs }, (_, i) => controller.floodLevel(history.slice(0, i), { epoch: i + 1, epochs, classes: 2 }));
 }
 
 const round = (xs: number[]) => xs.map((x) => Math.round(x * 1e6) / 1e6);

@@ -13,7 +13,7 @@ const LAYERS: [string, string[]][] = [
   ['the training loop and its plain controllers', ['src/train/']],
   ['controllers that learn or adapt, and the RL environment', ['agents/heuristic.ts', 'agents/policy.ts', 'agents/agent.ts', 'envs/']],
   ['trials: specs, the run log, the worker pool and its job handlers', ['src/trials/']],
-  ['searches, comparisons and the agent\'s training', ['src/search/', 'src/reproduce/', 'agents/tasks.ts', 'agents/cem.ts', 'agents/train-agent.ts']],
+  ['searches, comparisons and the agent\'s training', ['src/search/', 'src/reproduce/', 'agents/tasks.ts', 'agents/cem.ts', 'agents/train-agent.ts', 'agents/train-once.ts']],
   ['reports', ['src/report/']],
   ['the command line and the package entry', ['src/cli/', 'src/index.ts', 'bin/']],
 ];

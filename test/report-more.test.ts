@@ -67,7 +67,7 @@ function run(spec: RunSpec): TrialResult {
   const controller = kind === 'agent' ? { kind, agent: AGENT } : { kind };
   return {
     id: makeTrial(config, controller, tag).id,
-    tag, config, controller, backend: 'cpu',
+    tag, config, controller, backend: 'cpu', classes: 2,
     history: history(spec.levels ?? Array.from({ length: EPOCHS }, () => config.flood), spec.lowLoss),
     last: readout(EPOCHS, ...spec.last),
     bestVal: readout(5, ...spec.bestVal),

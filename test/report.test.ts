@@ -59,6 +59,7 @@ function trial(b: number, seed: number, tag = 'grid'): TrialResult {
     config: { ...DEFAULT_TRAIN_CONFIG, dataset: 'two-gaussians', noise: 0.1, seed, flood: b, epochs: EPOCHS, testEvery: 2 },
     controller: { kind: 'constant' },
     backend: 'cpu',
+    classes: 2,
     history: history(b, seed),
     last: readout(EPOCHS, LAST[b][s]),
     bestVal: readout(7, BEST[b][s]),

@@ -22,7 +22,7 @@ function scripted(t: TrialSpec, done: Done, valAcc: (b: number, epochs: number) 
     .map((m, i) => ({ ...m, epoch: inherited.length + i + 1 }));
   const acc = valAcc(t.config.flood, until);
   return {
-    ...t, backend: 'cpu', history: [...inherited, ...own],
+    ...t, backend: 'cpu', classes: 2, history: [...inherited, ...own],
     last: readout(until, acc, acc), bestVal: readout(until, acc, acc), wallSeconds: 1,
   };
 }
@@ -94,7 +94,7 @@ describe('the task-fitted level range', () => {
     const trial = scaleTrial(config);
     assert.equal(trial.segment?.until, warmupEpochs(30));
     assert.equal(warmupEpochs(30), 6);
-    const result = { ...trial, backend: 'cpu', history: scriptedEpochs([{ valLoss: 1.4 }, { valLoss: 1.2 }, { valLoss: 1.25 }]), last: readout(3, 0.7, 0.7), bestVal: readout(2, 0.7, 0.7), wallSeconds: 1 };
+    const result = { ...trial, backend: 'cpu', classes: 10, history: scriptedEpochs([{ valLoss: 1.4 }, { valLoss: 1.2 }, { valLoss: 1.25 }]), last: readout(3, 0.7, 0.7), bestVal: readout(2, 0.7, 0.7), wallSeconds: 1 };
     assert.equal(lossScale(result), 1.2);
     assert.deepEqual(relativeLevels(1.2), [0, 0.12, 0.24, 0.36, 0.48, 0.6, 0.72, 0.84, 0.96, 1.08, 1.2]);
     assert.ok(Math.abs(noiseEntropy(0.2, 10) - 0.94) < 0.005, 'the reference: 0.94 nats at 20% noise over 10 classes');

@@ -31,9 +31,13 @@ function settingsTable(agent: AgentFile): Table {
   const training = agent.training;
   const tasks = typeof training.tasks === 'string' ? training.tasks : '—';
   rows.push(['Task distribution', typeof training.taskDescription === 'string' ? `${tasks}: ${training.taskDescription}` : tasks]);
-  rows.push(['Action design', agent.design === 'relative'
-    ? `relative: b = ${MAX_MULTIPLE} x sigmoid(policy) x the run's best validation loss so far`
-    : `steps: first b = ${MAX_MULTIPLE} x sigmoid(policy) x the run's scale, then b x 2^tanh(policy) per decision`]);
+  const cap = MAX_MULTIPLE[agent.design];
+  const designs = {
+    once: `once: b = ${cap} x sigmoid(policy) x the warm-up's best validation loss, set once after the warm-up and kept`,
+    relative: `relative: b = ${cap} x sigmoid(policy) x the run's best validation loss so far`,
+    steps: `steps: first b = ${cap} x sigmoid(policy) x the run's scale, then b x 2^tanh(policy) per decision`,
+  };
+  rows.push(['Action design', designs[agent.design]]);
   rows.push(['Schedule', `no flooding for the first ${(100 * agent.schedule.warmupFraction).toFixed(0)}% of the epochs, then ${agent.schedule.decisions} decisions per run`]);
   rows.push(['Policy', `linear, ${agent.params.length} parameters over ${agent.features.length} state features (${agent.features.join(', ')})`]);
   for (const [key, label, format] of TRAINING_FIELDS) {

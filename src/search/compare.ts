@@ -35,6 +35,8 @@ export interface MethodSpec {
   methods: Method[];
   /** Flood levels of the searches (grid, sh, pbt); absent: relative to each task's loss scale. */
   levels?: number[];
+  /** Multiples of the loss scale the relative levels use (default 0, 0.1, ..., 1). */
+  multiples?: readonly number[];
   /** The agent, for the agent method (inline: its trials' ids follow its parameters, not a file path). */
   agent?: AgentFile;
   /** Heuristic options (defaults: the reference's). */
@@ -52,7 +54,7 @@ function levelsOf(config: TrainConfig, spec: MethodSpec, done: Done): { levels?:
   const result = done.get(trial.id);
   if (result === undefined) return { scaleIds: [trial.id] };
   const scale = lossScale(result);
-  return { levels: relativeLevels(scale), scale, scaleIds: [trial.id] };
+  return { levels: relativeLevels(scale, spec.multiples), scale, scaleIds: [trial.id] };
 }
 
 /** A stage that needs the levels first: the scale trial until it has finished. */

@@ -12,6 +12,7 @@ import { taskDistribution, type TaskDistribution } from '../../agents/tasks.js';
 import { score } from '../../agents/train-agent.js';
 import { RunLog, type LoggedRunOptions } from '../trials/run-log.js';
 import type { TrialResult } from '../trials/trial.js';
+import type { TrainConfig } from '../train/config.js';
 import { claimRunFolder, writeSummary, type RunHeader } from '../util/files.js';
 import { stat, type Stat } from '../util/stats.js';
 import { compareMethods } from './compare.js';
@@ -58,6 +59,41 @@ export function readRule(file: string): RuleFile {
   return rule;
 }
 
+/** One task of a relative grid: its warm-up and its runs at each multiple (0 first), in order. */
+export interface RelativeGridTask {
+  config: TrainConfig;
+  warmup: TrialResult;
+  runs: TrialResult[];
+}
+
+/**
+ * Trains every task's relative grid (the warm-up, then b = c x scale for every multiple c,
+ * continued from the warm-up) through the run log; resumable like every logged run.
+ */
+export async function relativeGridRuns(
+  configs: TrainConfig[], multiples: readonly number[], log: RunLog, pool: LoggedRunOptions,
+): Promise<{ tasks: RelativeGridTask[]; results: TrialResult[] }> {
+  const { outcomes, results } = await compareMethods(configs, { methods: ['grid'], multiples }, log, pool);
+  const byId = new Map(results.map((r) => [r.id, r]));
+  const tasks = outcomes.map((o, i) => {
+    // A grid outcome's trials: the warm-up, then b = 0 and the multiples above 0 in order.
+    const [warmup, ...runs] = o.trialIds.map((id) => byId.get(id) as TrialResult);
+    if (runs.length !== multiples.length) throw new Error(`relative grid: the loss scale of ${configs[i].dataset} (seed ${configs[i].seed}) is too small to tell the multiples apart`);
+    return { config: configs[i], warmup, runs };
+  });
+  return { tasks, results };
+}
+
+/** The best constant multiple by mean validation gain over no flooding, and every multiple's row. */
+export function ruleTable(tasks: RelativeGridTask[], multiples: readonly number[]): { best: RuleRow; table: RuleRow[] } {
+  const table = multiples.map((multiple, k) => ({
+    multiple,
+    valGain: stat(tasks.map(({ runs }) => score(runs[k]) - score(runs[0]))),
+    testGain: stat(tasks.map(({ runs }) => runs[k].last.testAcc - runs[0].last.testAcc)),
+  }));
+  return { best: table.reduce((a, row) => (row.valGain.mean > a.valGain.mean ? row : a)), table };
+}
+
 export async function fitRule(options: FitRuleOptions): Promise<{ rule: RuleFile; summary: RunHeader & RuleFile; results: TrialResult[] }> {
   const { tasks, distribution: given, instances, seed, out, resume = false, ...pool } = options;
   if (!Number.isInteger(instances) || instances < 2) throw new RangeError(`instances: need at least 2 task instances, got ${instances}`);
@@ -65,17 +101,8 @@ export async function fitRule(options: FitRuleOptions): Promise<{ rule: RuleFile
   await claimRunFolder(out, { command: 'fit-rule', tasks, instances, seed, multiples: RELATIVE_LEVELS }, resume);
   const configs = Array.from({ length: instances }, (_, i) => distribution.sample(seed, i));
   const log = await RunLog.open(out);
-  const { outcomes, results } = await compareMethods(configs, { methods: ['grid'] }, log, pool);
-  const byId = new Map(results.map((r) => [r.id, r]));
-  // A grid outcome's trials: the warm-up, then b = 0 and the multiples above 0 in order.
-  const runs = outcomes.map((o) => o.trialIds.slice(1).map((id) => byId.get(id) as TrialResult));
-  if (runs.some((task) => task.length !== RELATIVE_LEVELS.length)) throw new Error('fit-rule: a task\'s loss scale is too small to tell the multiples apart');
-  const table = RELATIVE_LEVELS.map((multiple, k) => ({
-    multiple,
-    valGain: stat(runs.map((task) => score(task[k]) - score(task[0]))),
-    testGain: stat(runs.map((task) => task[k].last.testAcc - task[0].last.testAcc)),
-  }));
-  const best = table.reduce((a, row) => (row.valGain.mean > a.valGain.mean ? row : a));
+  const grid = await relativeGridRuns(configs, RELATIVE_LEVELS, log, pool);
+  const { best, table } = ruleTable(grid.tasks, RELATIVE_LEVELS);
   const rule: RuleFile = {
     kind: 'flood-rule', formatVersion: 1, multiple: best.multiple,
     fittedOn: { tasks: distribution.name, description: distribution.description, instances, seed }, table,
@@ -83,5 +110,5 @@ export async function fitRule(options: FitRuleOptions): Promise<{ rule: RuleFile
   await writeFile(path.join(out, RULE_FILE), `${JSON.stringify(rule, null, 2)}\n`);
   const summary = await writeSummary(out, 'fit-rule', rule);
   await log.deleteCheckpoints();
-  return { rule, summary, results };
+  return { rule, summary, results: grid.results };
 }

@@ -37,6 +37,8 @@ export interface ControllerContext {
   epoch: number;
   /** Total epochs of the run. */
   epochs: number;
+  /** Number of classes of the task (ln of it is the loss of a uniform guess). */
+  classes: number;
 }
 
 /** Chooses the flood level before each epoch. A fixed b is the trivial controller. */

@@ -34,6 +34,8 @@ export interface TrainResult {
   /** Controller name ('constant' for a fixed b). */
   controller: string;
   controllerConfig?: Record<string, unknown>;
+  /** Number of classes of the task. */
+  classes: number;
   history: EpochMetrics[];
   /** Test reading of the last epoch (no early stopping). */
   last: Readout;
@@ -72,7 +74,7 @@ export async function train(config: TrainConfig, options: TrainOptions = {}): Pr
     for (let epoch = trainer.epochsDone + 1; epoch <= until; epoch++) {
       if (options.signal?.aborted) throw new Error('training aborted');
       const b = checkFloodLevel(
-        await controller.floodLevel(trainer.history, { epoch, epochs: config.epochs }),
+        await controller.floodLevel(trainer.history, { epoch, epochs: config.epochs, classes: dataset.numClasses }),
         `flood level from controller "${controller.name}"`,
       );
       const metrics = trainer.runEpoch(b);
@@ -85,6 +87,7 @@ export async function train(config: TrainConfig, options: TrainOptions = {}): Pr
       backend: tf.getBackend(),
       controller: controller.name,
       controllerConfig: controller.describe?.(),
+      classes: dataset.numClasses,
       history: trainer.history,
       last,
       bestVal,

@@ -25,6 +25,7 @@ export async function handleJob(job: TrialJob, context: HandlerContext): Promise
     ...(job.segment === undefined ? {} : { segment: job.segment }),
     ...(result.checkpoint === undefined ? {} : { checkpoint: new Uint8Array(encodeCheckpoint(result.checkpoint)) }),
     backend: result.backend,
+    classes: result.classes,
     history: result.history,
     last: result.last,
     bestVal: result.bestVal,

@@ -41,6 +41,8 @@ export interface TrialResult {
   controller: ControllerSpec;
   segment?: Segment;
   backend: string;
+  /** Number of classes of the task. */
+  classes: number;
   history: EpochMetrics[];
   last: Readout;
   bestVal: Readout;

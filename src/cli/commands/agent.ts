@@ -2,6 +2,7 @@
 import { DESIGNS, type AgentFile, type Design } from '../../../agents/agent.js';
 import { TASK_DISTRIBUTIONS } from '../../../agents/tasks.js';
 import { trainAgent, TRAIN_AGENT_DEFAULTS, type LearningPoint } from '../../../agents/train-agent.js';
+import { ONCE_DEFAULTS, trainOnceAgent, type FamilyCheck } from '../../../agents/train-once.js';
 import { integer, oneOf, real } from '../../util/values.js';
 import type { CommandSpec } from '../command.js';
 import { poolFlags } from '../options.js';
@@ -9,11 +10,13 @@ import { poolFlags } from '../options.js';
 interface TrainAgentFlags extends Record<string, unknown> {
   tasks: string;
   design: Design;
-  generations: number;
+  instances: number;
+  generations?: number;
   tasksPerGeneration: number;
-  population: number;
-  elite: number;
+  population?: number;
+  elite?: number;
   std: number;
+  l2: number;
   decisions: number;
   warmup: number;
   seed: number;
@@ -23,17 +26,21 @@ interface TrainAgentFlags extends Record<string, unknown> {
 
 const d = TRAIN_AGENT_DEFAULTS;
 
-export const trainAgentCommand: CommandSpec<TrainAgentFlags, { agent: AgentFile; curve: LearningPoint[] }> = {
+const o1 = ONCE_DEFAULTS;
+
+export const trainAgentCommand: CommandSpec<TrainAgentFlags, { agent: AgentFile; curve: LearningPoint[]; families?: FamilyCheck[] }> = {
   name: ['train-agent'],
   description: 'train the flood-level agent (cross-entropy method over a linear policy) on a task distribution',
   example: 'autoflood train-agent --generations 20 --out runs/agents/mine',
   flags: [
     { key: 'tasks', flag: '--tasks <name>', help: 'task distribution', kind: oneOf(TASK_DISTRIBUTIONS), default: d.tasks },
-    { key: 'design', flag: '--design <name>', help: 'relative (b = multiple of the run\'s scale) | steps (b halved/doubled at most per decision)', kind: oneOf(DESIGNS), default: d.design },
-    { key: 'generations', flag: '--generations <n>', help: 'generations of the search', kind: integer(1), default: d.generations },
-    { key: 'tasksPerGeneration', flag: '--tasks-per-generation <n>', help: 'task instances every candidate runs on per generation', kind: integer(1), default: d.tasksPerGeneration },
-    { key: 'population', flag: '--population <n>', help: 'candidate policies per generation (the mean included)', kind: integer(2, 1000), default: d.cem.population },
-    { key: 'elite', flag: '--elite <fraction>', help: 'share of the candidates the search refits to', kind: real({ min: 0, max: 1, above: true }), default: d.cem.eliteFraction },
+    { key: 'design', flag: '--design <name>', help: 'once (one multiple of the warm-up\'s scale, trained on every multiple\'s outcome) | relative (b = multiple of the run\'s scale at every decision) | steps (b halved/doubled at most per decision)', kind: oneOf(DESIGNS), default: d.design },
+    { key: 'instances', flag: '--instances <n>', help: 'once: training task instances, each run at 16 multiples', kind: integer(2), default: o1.instances },
+    { key: 'generations', flag: '--generations <n>', help: 'generations of the search', kind: integer(1), defaultText: `${o1.generations} for once (no training per generation), ${d.generations} otherwise` },
+    { key: 'tasksPerGeneration', flag: '--tasks-per-generation <n>', help: 'relative, steps: task instances every candidate runs on per generation', kind: integer(1), default: d.tasksPerGeneration },
+    { key: 'population', flag: '--population <n>', help: 'candidate policies per generation (the mean included)', kind: integer(2, 1000), defaultText: `${o1.cem.population} for once, ${d.cem.population} otherwise` },
+    { key: 'elite', flag: '--elite <fraction>', help: 'share of the candidates the search refits to', kind: real({ min: 0, max: 1, above: true }), defaultText: `${o1.cem.eliteFraction} for once, ${d.cem.eliteFraction} otherwise` },
+    { key: 'l2', flag: '--l2 <weight>', help: 'once: penalty on the squared (standardised) feature weights', kind: real({ min: 0 }), default: o1.l2 },
     { key: 'std', flag: '--std <s>', help: 'initial standard deviation of the parameters', kind: real({ min: 0, above: true }), default: d.cem.initialStd },
     { key: 'decisions', flag: '--decisions <n>', help: 'flood-level decisions per training run', kind: integer(1), default: d.schedule.decisions },
     { key: 'warmup', flag: '--warmup <fraction>', help: 'fraction of a run trained without flooding before the first decision', kind: real({ min: 0, max: 1, above: true, below: true }), default: d.schedule.warmupFraction },
@@ -42,13 +49,28 @@ export const trainAgentCommand: CommandSpec<TrainAgentFlags, { agent: AgentFile;
   ],
   outPrefix: (o) => `agents/${String(o.tasks)}`,
   run(o, context) {
+    if (o.design === 'once') {
+      return trainOnceAgent({
+        tasks: o.tasks,
+        instances: o.instances,
+        generations: o.generations ?? o1.generations,
+        cem: { ...o1.cem, population: o.population ?? o1.cem.population, eliteFraction: o.elite ?? o1.cem.eliteFraction, initialStd: o.std },
+        l2: o.l2,
+        seed: o.seed,
+        out: context.out,
+        resume: o.resume,
+        workers: o.workers,
+        backend: context.backend,
+        onTrial: context.trialProgress('train-agent', (r) => `${r.config.dataset} noise ${r.config.noise} b ${r.config.flood.toFixed(3)}`),
+      });
+    }
     let progress: ReturnType<typeof context.progress> | undefined;
     return trainAgent({
       tasks: o.tasks,
       design: o.design,
-      generations: o.generations,
+      generations: o.generations ?? d.generations,
       tasksPerGeneration: o.tasksPerGeneration,
-      cem: { ...d.cem, population: o.population, eliteFraction: o.elite, initialStd: o.std },
+      cem: { ...d.cem, population: o.population ?? d.cem.population, eliteFraction: o.elite ?? d.cem.eliteFraction, initialStd: o.std },
       schedule: { decisions: o.decisions, warmupFraction: o.warmup },
       seed: o.seed,
       out: context.out,
@@ -61,7 +83,7 @@ export const trainAgentCommand: CommandSpec<TrainAgentFlags, { agent: AgentFile;
       },
     });
   },
-  report: ({ agent, curve }) => ({ kind: 'train-agent', agent, curve }),
+  report: ({ agent, curve, families }) => ({ kind: 'train-agent', agent, curve, families }),
   lines: ({ agent }, _o, context) => [
     `trained on ${String(agent.training.episodes)} episodes in ${Number(agent.training.seconds).toFixed(0)} s; wrote ${context.out}/{agent.json,learning.jsonl,report.md,report.html}`,
   ],

@@ -1,0 +1,247 @@
+/**
+ * Trains the one-decision agent (design `once`) offline, from every choice's outcome.
+ *
+ * The agent decides once, at the end of a warm-up without flooding, so on a given task every
+ * policy sees the same state (the warm-up's features) and differs only in the multiple c it
+ * picks (b = c x the warm-up's best validation loss). Training therefore runs each task's
+ * warm-up once and continues it at every multiple in ONCE_MULTIPLES (the relative grid): the
+ * outcome of every action is known, a contextual bandit with full information. The cross-entropy
+ * method then searches the policy's weights against those outcomes (a policy's reward on a task
+ * is the validation gain over no flooding, interpolated between the two nearest multiples),
+ * which costs no further training, so the search can run many generations on many tasks.
+ *
+ * The same data gives the fixed rule (the single best constant c) and a leave-one-family-out
+ * check: fit on all families but one and score on that one, for the agent and the rule alike.
+ * If the agent does not beat the rule there, its features add nothing, and the summary says so.
+ */
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { warmupFeatures, WARMUP_FEATURES } from '../envs/features.js';
+import { relativeGridRuns, RULE_FILE, ruleTable, type RelativeGridTask, type RuleFile } from '../src/search/fit-rule.js';
+import { RunLog, type LoggedRunOptions } from '../src/trials/run-log.js';
+import { SYNTHETIC_NAMES } from '../src/data/synthetic.js';
+import { claimRunFolder, writeJsonl, writeSummary } from '../src/util/files.js';
+import { mean, pairedDifference, type PairedDifference } from '../src/util/stats.js';
+import { MAX_MULTIPLE, saveAgent, type AgentFile, type Schedule } from './agent.js';
+import { initialCem, sampleCandidates, updateCem, type CemSettings } from './cem.js';
+import { AGENT_FILE, agentOf, LEARNING_FILE, score, type LearningPoint } from './train-agent.js';
+import { taskDistribution, type TaskDistribution } from './tasks.js';
+
+/** The multiples of the loss scale every training task is run at: 0, 0.1, ..., 1.5. */
+export const ONCE_MULTIPLES = Array.from({ length: 16 }, (_, i) => i / 10);
+
+/** One decision, after the same 20% warm-up the searches use to measure the scale. */
+export const ONCE_SCHEDULE: Schedule = { warmupFraction: 0.2, decisions: 1 };
+
+/** What training knows of one task: the state the agent would see, and every action's reward. */
+export interface OnceTask {
+  /** Dataset family ('synthetic', 'mnist', 'clusters', ...), for the leave-one-family-out check. */
+  family: string;
+  /** The warm-up's features (WARMUP_FEATURES). */
+  features: number[];
+  /** Validation score minus no flooding's at each multiple of ONCE_MULTIPLES (accuracy units). */
+  gains: number[];
+}
+
+export interface OnceSettings {
+  /** Generations of the search (no training: each scores the population on the logged outcomes). */
+  generations: number;
+  cem: CemSettings;
+  /** Weight of the squared weights (features standardised) subtracted from the fitness. */
+  l2: number;
+  seed: number;
+  /** Features the policy may read (the rest get weight 0); default all. */
+  features?: readonly string[];
+}
+
+export const ONCE_DEFAULTS = {
+  instances: 48,
+  generations: 150,
+  cem: { population: 64, eliteFraction: 0.2, initialStd: 1, minStd: 0.01, smoothing: 0.2 } satisfies CemSettings,
+  l2: 1e-5,
+};
+
+/** The family of a dataset name, for holding one family out. */
+export function familyOf(dataset: string): string {
+  if ((SYNTHETIC_NAMES as readonly string[]).includes(dataset)) return 'synthetic';
+  return dataset.split(':')[0];
+}
+
+/** The gain of multiple `c` on a task: linear between the two nearest multiples, clamped to the range. */
+export function gainAt(task: OnceTask, c: number): number {
+  const step = ONCE_MULTIPLES[1];
+  const x = Math.min(Math.max(c / step, 0), ONCE_MULTIPLES.length - 1);
+  const k = Math.min(Math.floor(x), ONCE_MULTIPLES.length - 2);
+  return task.gains[k] + (x - k) * (task.gains[k + 1] - task.gains[k]);
+}
+
+/** The multiple the policy `params` picks for `features`: 1.5 x sigmoid(params · features). */
+export function multipleOf(params: readonly number[], features: readonly number[]): number {
+  const u = features.reduce((s, x, i) => s + params[i] * x, 0);
+  return MAX_MULTIPLE.once / (1 + Math.exp(-u));
+}
+
+/** Mean gain of a policy over tasks. */
+export function policyGain(params: readonly number[], tasks: readonly OnceTask[]): number {
+  return mean(tasks.map((t) => gainAt(t, multipleOf(params, t.features))));
+}
+
+/** The tasks of a relative grid over ONCE_MULTIPLES. */
+export function onceTasks(grid: RelativeGridTask[]): OnceTask[] {
+  return grid.map(({ config, warmup, runs }) => ({
+    family: familyOf(config.dataset),
+    features: warmupFeatures(warmup.history, warmup.classes),
+    gains: runs.map((r) => score(r) - score(runs[0])),
+  }));
+}
+
+/**
+ * Fits the policy by the cross-entropy method on the tasks' logged outcomes. Features are
+ * standardised over the tasks for the search (so one initial spread suits all) and folded back
+ * into raw-feature weights at the end.
+ * @returns the weights over WARMUP_FEATURES, and the curve of every generation.
+ */
+export function fitOncePolicy(tasks: readonly OnceTask[], settings: OnceSettings): { params: number[]; curve: LearningPoint[] } {
+  if (tasks.length === 0) throw new RangeError('once: need at least one task');
+  const n = WARMUP_FEATURES.length;
+  const used = WARMUP_FEATURES.map((f) => f === 'constant 1' || (settings.features ?? WARMUP_FEATURES).includes(f));
+  const centre = WARMUP_FEATURES.map((f, i) => (f === 'constant 1' ? 0 : mean(tasks.map((t) => t.features[i]))));
+  const spread = WARMUP_FEATURES.map((f, i) => {
+    if (f === 'constant 1') return 1;
+    const sd = Math.sqrt(mean(tasks.map((t) => (t.features[i] - centre[i]) ** 2)));
+    return sd > 1e-9 ? sd : 1;
+  });
+  const standard = tasks.map((t) => ({ ...t, features: t.features.map((x, i) => (WARMUP_FEATURES[i] === 'constant 1' ? 1 : (x - centre[i]) / spread[i])) }));
+  const masked = (p: readonly number[]) => p.map((w, i) => (used[i] ? w : 0));
+  const fitness = (p: readonly number[]) => {
+    const w = masked(p);
+    return policyGain(w, standard) - settings.l2 * w.reduce((s, x, i) => s + (WARMUP_FEATURES[i] === 'constant 1' ? 0 : x * x), 0);
+  };
+  let state = initialCem(new Array<number>(n).fill(0), settings.cem);
+  const curve: LearningPoint[] = [];
+  for (let g = 0; g < settings.generations; g++) {
+    const candidates = sampleCandidates(state, settings.cem, settings.seed).map(masked);
+    const scores = candidates.map(fitness);
+    state = updateCem(state, candidates, scores, settings.cem);
+    curve.push({
+      generation: g, meanFitness: scores[0], bestFitness: Math.max(...scores), populationFitness: mean(scores),
+      std: mean(state.std.filter((_, i) => used[i])), meanMultiple: mean(standard.map((t) => multipleOf(candidates[0], t.features))),
+      episodes: 0, epochs: 0, seconds: 0,
+    });
+  }
+  // Back to raw features: w_i z_i = (w_i / sd_i) x_i - w_i mu_i / sd_i.
+  const w = masked(state.mean);
+  const params = w.map((wi, i) => (WARMUP_FEATURES[i] === 'constant 1' ? wi - w.reduce((s, wj, j) => s + wj * centre[j] / spread[j], 0) : wi / spread[i]));
+  return { params, curve };
+}
+
+/** The best constant multiple over tasks (the fixed rule on the same outcomes). */
+export function bestConstant(tasks: readonly OnceTask[]): { multiple: number; gain: number } {
+  let best = { multiple: 0, gain: -Infinity };
+  for (let c = 0; c <= MAX_MULTIPLE.once + 1e-9; c += 0.01) {
+    const gain = mean(tasks.map((t) => gainAt(t, c)));
+    if (gain > best.gain + 1e-12) best = { multiple: Math.round(c * 100) / 100, gain };
+  }
+  return best;
+}
+
+/** One held-out family: the agent and the rule fitted without it, scored on it. */
+export interface FamilyCheck {
+  family: string;
+  tasks: number;
+  /** Mean validation gain over no flooding on the held-out family. */
+  agentGain: number;
+  ruleGain: number;
+  /** The rule's multiple fitted without the family. */
+  ruleMultiple: number;
+  /** Agent minus rule, paired over the family's tasks (validation accuracy units). */
+  agentMinusRule: PairedDifference;
+}
+
+/** Leave-one-family-out: for every family, fit the agent and the rule on the others and score both on it (none with one family). */
+export function crossFamily(tasks: readonly OnceTask[], settings: OnceSettings): FamilyCheck[] {
+  const families = [...new Set(tasks.map((t) => t.family))].sort();
+  if (families.length < 2) return [];
+  return families.map((family) => {
+    const train = tasks.filter((t) => t.family !== family);
+    const test = tasks.filter((t) => t.family === family);
+    const { params } = fitOncePolicy(train, settings);
+    const rule = bestConstant(train);
+    const agentGains = test.map((t) => gainAt(t, multipleOf(params, t.features)));
+    const ruleGains = test.map((t) => gainAt(t, rule.multiple));
+    return {
+      family, tasks: test.length, agentGain: mean(agentGains), ruleGain: mean(ruleGains),
+      ruleMultiple: rule.multiple, agentMinusRule: pairedDifference(agentGains, ruleGains),
+    };
+  });
+}
+
+export interface TrainOnceOptions extends LoggedRunOptions {
+  tasks: string;
+  /** A distribution object instead of a name (small tasks in tests). */
+  distribution?: TaskDistribution;
+  /** Training task instances. */
+  instances: number;
+  generations: number;
+  cem: CemSettings;
+  l2: number;
+  seed: number;
+  /** Output folder: agent.json, rule.json, learning.jsonl, trials.jsonl, summary.json. */
+  out: string;
+  resume?: boolean;
+}
+
+export interface TrainOnceResult {
+  agent: AgentFile;
+  rule: RuleFile;
+  curve: LearningPoint[];
+  /** Leave-one-family-out: agent and rule each fitted without the family. */
+  families: FamilyCheck[];
+}
+
+export async function trainOnceAgent(options: TrainOnceOptions): Promise<TrainOnceResult> {
+  const { tasks: tasksName, instances, generations, cem, l2, seed, out, resume = false, ...pool } = options;
+  if (!Number.isInteger(instances) || instances < 2) throw new RangeError(`instances: need at least 2 task instances, got ${instances}`);
+  const distribution = options.distribution ?? taskDistribution(tasksName);
+  await claimRunFolder(out, { command: 'train-agent', design: 'once', tasks: distribution.name, instances, generations, cem, l2, seed, multiples: ONCE_MULTIPLES }, resume);
+  const start = performance.now();
+  const configs = Array.from({ length: instances }, (_, i) => distribution.sample(seed, i));
+  const log = await RunLog.open(out);
+  const grid = await relativeGridRuns(configs, ONCE_MULTIPLES, log, pool);
+  const tasks = onceTasks(grid.tasks);
+  const settings: OnceSettings = { generations, cem, l2, seed };
+  const { params, curve } = fitOncePolicy(tasks, settings);
+  const epochs = grid.results.reduce((a, r) => a + r.history.length, 0);
+  const trainSeconds = grid.results.reduce((a, r) => a + r.wallSeconds, 0);
+  const families = crossFamily(tasks, settings);
+  const rule = bestConstant(tasks);
+  const agentGain = policyGain(params, tasks);
+  const agent = agentOf('once', ONCE_SCHEDULE, params, {
+    tasks: distribution.name,
+    taskDescription: distribution.description,
+    learner: 'cross-entropy method on every multiple\'s logged outcome (contextual bandit, full information)',
+    instances,
+    multiples: `${ONCE_MULTIPLES[0]}-${ONCE_MULTIPLES.at(-1)} x scale, ${ONCE_MULTIPLES.length} runs per task`,
+    generations,
+    population: cem.population,
+    episodes: grid.results.length,
+    epochs,
+    seed,
+    seconds: (performance.now() - start) / 1000,
+    workerSeconds: trainSeconds,
+    finalMeanFitness: agentGain,
+    ruleMultiple: rule.multiple,
+    ruleGain: rule.gain,
+  });
+  const { table } = ruleTable(grid.tasks, ONCE_MULTIPLES);
+  const ruleFile: RuleFile = {
+    kind: 'flood-rule', formatVersion: 1, multiple: rule.multiple,
+    fittedOn: { tasks: distribution.name, description: distribution.description, instances, seed }, table,
+  };
+  await saveAgent(path.join(out, AGENT_FILE), agent);
+  await writeFile(path.join(out, RULE_FILE), `${JSON.stringify(ruleFile, null, 2)}\n`);
+  await writeJsonl(path.join(out, LEARNING_FILE), curve);
+  await writeSummary(out, 'train-agent', { agentFile: AGENT_FILE, learningFile: LEARNING_FILE, ruleFile: RULE_FILE, training: agent.training, families });
+  await log.deleteCheckpoints();
+  return { agent, rule: ruleFile, curve, families };
+}
