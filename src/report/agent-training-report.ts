@@ -6,6 +6,7 @@
  */
 import { MAX_MULTIPLE, type AgentFile } from '../../agents/agent.js';
 import { LEARNING_FILE, type LearningPoint } from '../../agents/train-agent.js';
+import type { FamilyCheck } from '../../agents/train-once.js';
 import { learningCurve, searchCurves } from './charts.js';
 import type { Chart, Report, Section, Table } from './document.js';
 import { count, duration, signed } from './format.js';
@@ -50,6 +51,15 @@ function settingsTable(agent: AgentFile): Table {
   return { columns: ['Setting', 'Value'], rows };
 }
 
+/** The offline search's curve (design once): first and last generation, as a paragraph. */
+function onceNote(curve: LearningPoint[]): string {
+  if (curve.length === 0) return `No generations recorded (${LEARNING_FILE} is empty).`;
+  const [first, last] = [curve[0], curve[curve.length - 1]];
+  return `${count(curve.length)} generations on the logged outcomes. Mean policy, validation accuracy over no flooding on the ` +
+    `training tasks: ${points(first.meanFitness)} → ${points(last.meanFitness)}; its mean multiple of the scale ` +
+    `${first.meanMultiple.toFixed(2)} → ${last.meanMultiple.toFixed(2)}; search std ${first.std.toFixed(3)} → ${last.std.toFixed(3)}.`;
+}
+
 /** The first and last generations' averages of the curve, as a paragraph. */
 function curveNote(curve: LearningPoint[]): string {
   if (curve.length === 0) return `No generations recorded (${LEARNING_FILE} is empty).`;
@@ -58,7 +68,6 @@ function curveNote(curve: LearningPoint[]): string {
   const first = curve.slice(0, window);
   const last = curve.slice(-window);
   const span = (n: number) => (n === 1 ? 'generation' : `${n} generations`);
-  const points = (v: number) => `${signed(100 * v)} points`;
   return [
     `${count(curve.length)} generations, ${count(curve[curve.length - 1].episodes)} episodes, in ${duration(curve[curve.length - 1].seconds)}. ` +
       `Averages over the first and the last ${span(window)}:`,
@@ -73,8 +82,27 @@ function curveNote(curve: LearningPoint[]): string {
   ].join('\n\n');
 }
 
-/** Builds the report of an agent training from its agent file and learning curve. */
-export function agentTrainingReport(agent: AgentFile, curve: LearningPoint[]): Report {
+const points = (v: number) => `${signed(100 * v)} points`;
+
+/** Leave-one-family-out (design once): the agent and the rule fitted without a family, scored on it. */
+function familiesSection(families: FamilyCheck[]): Section {
+  return {
+    heading: 'Leave one family out',
+    markdown: 'For each family: the agent and the fixed rule are fitted on the other families\' tasks only, then scored on this ' +
+      'family\'s (validation accuracy over no flooding, mean over its tasks). Where the agent does not beat the rule, its features ' +
+      'add nothing there.',
+    table: {
+      columns: ['Held-out family', 'Tasks', 'Agent', 'Rule (c fitted without it)', 'Agent − rule (95% CI)'],
+      rows: families.map((f) => [
+        f.family, String(f.tasks), points(f.agentGain), `${points(f.ruleGain)} (c = ${f.ruleMultiple})`,
+        `${signed(100 * f.agentMinusRule.mean)} ± ${(100 * f.agentMinusRule.halfWidth).toFixed(2)}`,
+      ]),
+    },
+  };
+}
+
+/** Builds the report of an agent training from its agent file and learning curve (and, for design once, the family check). */
+export function agentTrainingReport(agent: AgentFile, curve: LearningPoint[], families: FamilyCheck[] = []): Report {
   const charts: Chart[] = curve.length === 0 ? [] : [
     {
       title: 'Learning curve',
@@ -94,12 +122,17 @@ export function agentTrainingReport(agent: AgentFile, curve: LearningPoint[]): R
   ];
   const sections: Section[] = [
     { heading: 'Training settings', table: settingsTable(agent) },
-    { heading: 'Learning', markdown: curveNote(curve), ...(charts.length > 0 ? { charts } : {}) },
+    { heading: 'Learning', markdown: agent.design === 'once' ? onceNote(curve) : curveNote(curve), ...(charts.length > 0 ? { charts } : {}) },
+    ...(families.length > 0 ? [familiesSection(families)] : []),
   ];
   const tasks = typeof agent.training.tasks === 'string' ? `: ${agent.training.tasks} tasks` : '';
   return {
     title: `Flood-level agent training${tasks}`,
-    intro: 'The cross-entropy method over a linear policy: each episode is a training run in which the policy sets the flood ' +
+    intro: agent.design === 'once'
+      ? 'The cross-entropy method over a linear policy that sets b once, after a warm-up without flooding, as a multiple of the ' +
+        'warm-up\'s loss scale. Every training task was run at every multiple, so the search scores each candidate on the logged ' +
+        'outcomes without training more.'
+      : 'The cross-entropy method over a linear policy: each episode is a training run in which the policy sets the flood ' +
         'level b at its decision epochs after a warm-up without flooding, relative to the run\'s own loss scale.',
     sections,
   };

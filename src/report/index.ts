@@ -7,6 +7,7 @@
 import path from 'node:path';
 import type { AgentFile } from '../../agents/agent.js';
 import { AGENT_FILE, LEARNING_FILE, type LearningPoint } from '../../agents/train-agent.js';
+import type { FamilyCheck } from '../../agents/train-once.js';
 import type { BenchmarkSummary } from '../reproduce/benchmark.js';
 import type { RuleFile } from '../search/fit-rule.js';
 import type { SyntheticSummary } from '../reproduce/synthetic.js';
@@ -48,7 +49,7 @@ export type RunOutput =
   | { kind: 'evaluate-agent'; summary: EvaluateSummary }
   | { kind: 'reproduce-synthetic'; summary: SyntheticSummary; results: TrialResult[] }
   | { kind: 'reproduce-benchmark'; summary: BenchmarkSummary; results: TrialResult[] }
-  | { kind: 'train-agent'; agent: AgentFile; curve: LearningPoint[] }
+  | { kind: 'train-agent'; agent: AgentFile; curve: LearningPoint[]; families?: FamilyCheck[] }
   | { kind: 'fit-rule'; rule: RuleFile };
 
 export function buildReport(run: RunOutput): Report {
@@ -58,7 +59,7 @@ export function buildReport(run: RunOutput): Report {
     case 'evaluate-agent': return evaluateReport(run.summary);
     case 'reproduce-synthetic': return syntheticReport(run.summary, run.results);
     case 'reproduce-benchmark': return benchmarkReport(run.summary, run.results);
-    case 'train-agent': return agentTrainingReport(run.agent, run.curve);
+    case 'train-agent': return agentTrainingReport(run.agent, run.curve, run.families);
     case 'fit-rule': return ruleReport(run.rule);
   }
 }
@@ -80,7 +81,8 @@ export async function readRunOutput(dir: string): Promise<RunOutput> {
     case 'reproduce-benchmark': return { kind, summary: await readJson<BenchmarkSummary>(summaryFile), results: await readRunLog(dir) };
     case 'train-agent': {
       const curve = (await readJsonl<LearningPoint>(path.join(dir, LEARNING_FILE))).sort((a, b) => a.generation - b.generation);
-      return { kind, agent: await readJson<AgentFile>(path.join(dir, AGENT_FILE)), curve };
+      const { families } = await readJson<{ families?: FamilyCheck[] }>(summaryFile);
+      return { kind, agent: await readJson<AgentFile>(path.join(dir, AGENT_FILE)), curve, families };
     }
     case 'fit-rule': return { kind, rule: await readJson<RuleFile>(summaryFile) };
     case 'train':
