@@ -9,6 +9,8 @@ import { TINY_FLAGS, tmpDir } from './helpers.js';
 
 const run = promisify(execFile);
 const BIN = path.resolve('bin/autoflood.mjs');
+/** Runs the bin on the TypeScript sources (no build needed; test/package.test.ts runs the built one). */
+const FROM_SOURCE = ['--conditions=autoflood-source', '--import', 'tsx'];
 
 interface Outcome {
   code: number;
@@ -18,7 +20,7 @@ interface Outcome {
 
 async function autoflood(args: string[]): Promise<Outcome> {
   try {
-    const { stdout, stderr } = await run(process.execPath, [BIN, ...args], { timeout: 120_000 });
+    const { stdout, stderr } = await run(process.execPath, [...FROM_SOURCE, BIN, ...args], { timeout: 120_000 });
     return { code: 0, stdout, stderr };
   } catch (err) {
     const e = err as { code: number; stdout: string; stderr: string };

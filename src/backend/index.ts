@@ -5,9 +5,8 @@
  * 'tensorflow' backend on that same engine (they depend on the same pinned version, which npm
  * dedupes). If a native package brought its own copy of tfjs, its backend would not show up in
  * our engine: we detect that and refuse, instead of running with mixed kernels.
+ * tfjs itself is loaded on the first call, so the CLI's help can read BACKEND_CHOICES quickly.
  */
-import * as tf from '@tensorflow/tfjs';
-import { patchWasmBackend } from './wasm-patches.js';
 
 export const BACKEND_CHOICES = ['auto', 'node-gpu', 'node', 'wasm', 'cpu'] as const;
 export type BackendChoice = (typeof BACKEND_CHOICES)[number];
@@ -23,7 +22,10 @@ export interface BackendInfo {
   skipped: string[];
 }
 
+const loadTf = () => import('@tensorflow/tfjs');
+
 async function tryNative(pkg: string): Promise<string | undefined> {
+  const tf = await loadTf();
   try {
     await import(pkg);
   } catch (err) {
@@ -38,6 +40,7 @@ async function tryNative(pkg: string): Promise<string | undefined> {
 }
 
 async function activate(tfName: string): Promise<boolean> {
+  const tf = await loadTf();
   try {
     return await tf.setBackend(tfName);
   } catch {
@@ -67,7 +70,7 @@ export async function initBackend(requested: BackendChoice = 'auto'): Promise<Ba
     } else if (name === 'wasm') {
       await import('@tensorflow/tfjs-backend-wasm');
       if (await activate('wasm')) {
-        patchWasmBackend();
+        (await import('./wasm-patches.js')).patchWasmBackend();
         return { requested, name, tfName: 'wasm', skipped };
       }
       skipped.push('wasm: backend failed to initialise');

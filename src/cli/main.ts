@@ -1,10 +1,13 @@
 /**
  * The command line: commander built from the command table. Each command's flags come from its
  * rows (no commander defaults: the rows' defaults are applied when parsing, so the wrapper sees
- * what was typed), and every command runs through `runCommand`.
+ * what was typed), and every command runs through `runCommand`. The table is light; the wrapper
+ * (logger, backend, progress) and what a command runs are loaded only when a command runs, so
+ * `--help` and `--version` never load TensorFlow.js.
  */
+import { existsSync, readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
-import { runCommand, type CommandSpec } from './command.js';
+import type { CommandSpec } from './command.js';
 import { COMMANDS } from './commands/index.js';
 import { helpOf, LOG_FLAGS, UsageError } from './options.js';
 
@@ -26,13 +29,27 @@ function addCommand(program: Command, spec: CommandSpec): void {
   cmd.action(async (...received: unknown[]) => {
     const args = received.slice(0, spec.args?.length ?? 0).map(String);
     const flags = received[spec.args?.length ?? 0] as Record<string, unknown>;
+    const { runCommand } = await import('./command.js');
     await runCommand(spec, flags, args);
   });
+}
+
+/**
+ * The version in the package's package.json: the nearest one above this file (two folders up
+ * from src/cli in a clone, three from dist/src/cli in a build).
+ */
+function packageVersion(): string {
+  for (let dir = new URL('.', import.meta.url); dir.pathname !== '/'; dir = new URL('..', dir)) {
+    const file = new URL('package.json', dir);
+    if (existsSync(file)) return (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version;
+  }
+  throw new Error('autoflood: package.json not found above the CLI');
 }
 
 export function buildProgram(): Command {
   const program = new Command('autoflood')
     .description('Flooding (Ishida et al., ICML 2020) with the flood level found for you')
+    .version(packageVersion(), '-V, --version', 'print the version')
     .exitOverride();
   for (const spec of COMMANDS) addCommand(program, spec);
   program.commands.forEach(function hint(cmd: Command) {

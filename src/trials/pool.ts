@@ -26,7 +26,8 @@ export interface BatchOptions<R> {
 
 export type PoolOptions<R> = PoolSettings & BatchOptions<R>;
 
-const ENTRY = new URL('./worker-entry.mjs', import.meta.url);
+/** The worker's entry: compiled, worker.js beside this file; from the TypeScript sources, a loader that registers tsx first. */
+const ENTRY = new URL(import.meta.url.endsWith('.ts') ? './worker-entry.mjs' : './worker.js', import.meta.url);
 
 /** Default worker count: the machine's cores. */
 export function defaultWorkers(): number {

@@ -1,4 +1,5 @@
-// Worker-thread entry: loads the TypeScript worker through tsx (the repo has no build step).
+// Worker-thread entry when running from the TypeScript sources (tests, benches): registers tsx,
+// then loads the worker. The compiled package (dist/) starts worker.js directly, without tsx.
 import { register } from 'tsx/esm/api';
 
 register();

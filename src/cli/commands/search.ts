@@ -4,7 +4,6 @@ import { fileURLToPath } from 'node:url';
 import { TASK_DISTRIBUTIONS, taskDistribution } from '../../../agents/tasks.js';
 import { loadDataset } from '../../data/index.js';
 import type { TrainConfig } from '../../train/config.js';
-import { datasetOptionsOf } from '../../train/train.js';
 import { countStat, level, pct, percent, READING_SHORT } from '../../report/format.js';
 import { DEFAULT_RULE_MULTIPLE, METHODS, type Method } from '../../search/compare.js';
 import { HALVING_DEFAULTS } from '../../search/halving.js';
@@ -128,6 +127,7 @@ function specOf(o: MethodFlags, epochs: number) {
 
 /** Loads a task's data once before anything is created: a bad dataset or data dir fails here, naming the flag. */
 async function checkData(config: TrainConfig): Promise<void> {
+  const { datasetOptionsOf } = await import('../../train/train.js'); // loads tfjs: only when a command runs
   try {
     await loadDataset(datasetOptionsOf(config));
   } catch (err) {

@@ -2,8 +2,7 @@
 import { loadDataset } from '../../data/index.js';
 import { percent } from '../../report/format.js';
 import { backwardFlood } from '../../train/controller.js';
-import { runTrain, type TrainSummary } from '../../train/run-folder.js';
-import { datasetOptionsOf } from '../../train/train.js';
+import type { TrainSummary } from '../../train/run-folder.js';
 import { real } from '../../util/values.js';
 import type { CommandSpec } from '../command.js';
 import { BACKEND_FLAG, outFlag, trainConfigOf, trainFlags } from '../options.js';
@@ -33,6 +32,8 @@ export const trainCommand: CommandSpec<TrainFlags, TrainSummary> = {
   outPrefix: (o) => `${datasetSlug(o.dataset)}-b${String(o.flood ?? 0)}`,
   async run(o, context) {
     const config = trainConfigOf(o);
+    // Training loads tfjs: only when a command runs, never for --help.
+    const [{ runTrain }, { datasetOptionsOf }] = await Promise.all([import('../../train/run-folder.js'), import('../../train/train.js')]);
     // Load first: bad options or missing data fail before any folder is made.
     const dataset = await loadDataset(datasetOptionsOf(config));
     const progress = context.progress('train', config.epochs);
