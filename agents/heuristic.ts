@@ -11,6 +11,7 @@
  */
 import type { ControllerContext, EpochMetrics, FloodController } from '../src/train/controller.js';
 
+/** The heuristic's constants (HEURISTIC_DEFAULTS are the seed study's). */
 export interface HeuristicOptions {
   /** Step of b per decision (nats). */
   alpha: number;
@@ -24,6 +25,7 @@ export interface HeuristicOptions {
   maxLevel: number;
 }
 
+/** The seed study's constants: alpha 0.015, lambda 0.4 points, initial b 0.0001, max 0.5, memorisation = 100% training accuracy. */
 export const HEURISTIC_DEFAULTS: HeuristicOptions = {
   alpha: 0.015,
   lambda: 0.4,
@@ -32,6 +34,7 @@ export const HEURISTIC_DEFAULTS: HeuristicOptions = {
   maxLevel: 0.5,
 };
 
+/** The heuristic as a controller (see the file's comment): `new HeuristicController(options?)`, one per run. */
 export class HeuristicController implements FloodController {
   readonly name = 'heuristic';
   readonly options: HeuristicOptions;

@@ -1,8 +1,20 @@
 /**
- * autoflood's library entry: flooding itself, the backends, datasets, models, the training
- * loop and its controllers, trials and the worker pool, and the searches. The CLI is a thin
- * layer over these.
+ * autoflood as a library (`import { flood, loadAgent, ... } from 'autoflood'`). The CLI is a thin
+ * layer over the same functions. Nothing here prints or exits: results come back as values,
+ * progress through callbacks, and the searches write their run folders where they are told.
+ *
+ * - Flooding: `flood(loss, b)` = |L - b| + b of a mini-batch loss; `iflood` per example.
+ * - The training loop: `train(config, options)` with a `FloodController` choosing b before each
+ *   epoch (`constantFlood(b)`, `HeuristicController`, `AgentController`), or a `Trainer` driven
+ *   an epoch at a time. A controller can also drive a loop of your own: ask it
+ *   `floodLevel(history, { epoch, epochs, classes })` before each epoch.
+ * - The shipped agent: `new AgentController(await loadAgent(DEFAULT_AGENT_FILE))`.
+ * - Searches over b, on worker threads, resumable from their run folder: `runGrid`, `tune`,
+ *   `evaluateAgent`.
+ * - Data, models, backends: `loadDataset`, `buildModel`, `initBackend`.
  */
+import { fileURLToPath } from 'node:url';
+
 export { flood, iflood, checkFloodLevel } from './flood.js';
 export { initBackend, describeBackend, type BackendInfo, type BackendChoice } from './backend/index.js';
 export { loadDataset, DATASET_NAMES, Rng, applyLabelNoise, type Dataset, type DatasetOptions, type Split } from './data/index.js';
@@ -13,7 +25,7 @@ export { Trainer, type Readout } from './train/trainer.js';
 export { train, type TrainOptions, type TrainResult } from './train/train.js';
 export { runTrain, type TrainSummary } from './train/run-folder.js';
 export { HeuristicController, HEURISTIC_DEFAULTS, type HeuristicOptions } from '../agents/heuristic.js';
-export { AgentController, loadAgent } from '../agents/agent.js';
+export { AgentController, loadAgent, type AgentFile } from '../agents/agent.js';
 export { makeTrial, type TrialSpec, type TrialResult, type ControllerSpec } from './trials/trial.js';
 export { RunLog, runLogged, readRunLog } from './trials/run-log.js';
 export { WorkerPool, runJobs } from './trials/pool.js';
@@ -22,3 +34,9 @@ export { parseLevels } from './search/levels.js';
 export { summarizeGrid, chooseLevel } from './search/select.js';
 export { tune, type TuneOptions, type TuneSummary } from './search/tune.js';
 export { evaluateAgent, type EvaluateOptions, type EvaluateSummary } from './search/evaluate.js';
+
+/**
+ * Path of the agent shipped with the package (agents/default-agent.json, trained by the command
+ * in the README), for `loadAgent`. The same file the CLI's `--agent` defaults to.
+ */
+export const DEFAULT_AGENT_FILE = fileURLToPath(new URL('../agents/default-agent.json', import.meta.url));

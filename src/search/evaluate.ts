@@ -46,6 +46,11 @@ export interface EvaluateSummary {
   outcomes: MethodOutcome[];
 }
 
+/**
+ * The agent against the other methods on `instances` held-out task instances; logs trials to
+ * `out` and writes `summary.json`.
+ * @returns the summary (paired differences with 95% intervals, compute ratio) and every trial.
+ */
 export async function evaluateAgent(options: EvaluateOptions): Promise<{ summary: RunHeader & EvaluateSummary; results: TrialResult[] }> {
   const { agentPath, tasks, instances, seed, out, resume = false, methods, levels, heuristic, ruleMultiple, halving, pbt, ...pool } = options;
   if (!Number.isInteger(instances) || instances < 5) {

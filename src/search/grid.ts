@@ -65,6 +65,11 @@ export function summarizeGridRuns(grid: TrialResult[], levels: number[], seeds: 
   };
 }
 
+/**
+ * Trains every level x seed (levels fitted to the task when not given) on a worker pool, logs each
+ * finished trial to `out`, and writes `summary.json` there.
+ * @returns the summary (chosen b per reading, no-flooding baseline) and every trial's result.
+ */
 export async function runGrid(options: GridOptions): Promise<{ summary: RunHeader & GridSummary; results: TrialResult[] }> {
   const { base, seeds, out, resume = false, ...pool } = options;
   if (seeds.length === 0) throw new RangeError('seeds: need at least one seed');

@@ -69,6 +69,11 @@ export function summarizeOutcomes(outcomes: MethodOutcome[], methods: Method[]):
   });
 }
 
+/**
+ * Runs the chosen methods (grid, halving, PBT, rule, heuristic, agent, no flooding) on one task
+ * over `seeds`, in one resumable worker pool; logs trials to `out` and writes `summary.json`.
+ * @returns the summary (per method: test accuracy, chosen b, epochs and seconds) and every trial.
+ */
 export async function tune(options: TuneOptions): Promise<{ summary: RunHeader & TuneSummary; results: TrialResult[] }> {
   const { config, seeds, out, resume = false, methods, levels, agentPath, heuristic, ruleMultiple, halving, pbt, ...pool } = options;
   if (seeds.length === 0) throw new RangeError('seeds: need at least one seed');

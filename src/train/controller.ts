@@ -32,6 +32,7 @@ export interface EpochMetrics {
   testAccClean?: number;
 }
 
+/** What a controller knows of the run besides its metrics. */
 export interface ControllerContext {
   /** The epoch about to run, 1-based. */
   epoch: number;

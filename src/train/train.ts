@@ -10,6 +10,7 @@ import { constantFlood, type EpochMetrics, type FloodController } from './contro
 import type { TrainerCheckpoint } from './checkpoint.js';
 import { Trainer, type Readout } from './trainer.js';
 
+/** How `train()` runs: who chooses b, callbacks, the dataset if already loaded, segments. */
 export interface TrainOptions {
   /** Chooses b before each epoch. Default: the constant `config.flood`. */
   controller?: FloodController;
@@ -27,6 +28,7 @@ export interface TrainOptions {
   keepCheckpoint?: boolean;
 }
 
+/** A finished training: its config, every epoch's metrics and the two test readings. */
 export interface TrainResult {
   config: TrainConfig;
   /** tfjs backend that ran it. */

@@ -106,6 +106,12 @@ async function tensorData(t: tf.Tensor): Promise<TensorData> {
 const toTensors = (ts: TensorData[]) => ts.map((t) => tf.tensor(t.values, t.shape));
 const shapeText = (ts: { shape: number[] }[]) => ts.map((t) => `[${t.shape}]`).join(' ');
 
+/**
+ * One model, its optimiser and its data, trained an epoch at a time:
+ * `new Trainer(config, dataset)`, then `runEpoch(b)` per epoch (metrics also in `history`),
+ * `readouts()` for the test readings, `dispose()` to free the tensors. `train()` drives it with
+ * a `FloodController`; drive it yourself to choose b another way.
+ */
 export class Trainer {
   readonly config: TrainConfig;
   readonly dataset: Dataset;

@@ -39,6 +39,7 @@ interface Slot {
   ready: Promise<void>;
 }
 
+/** A pool of worker threads: `run(kind, jobs, options)` one batch at a time, `close()` at the end. */
 export class WorkerPool {
   private readonly slots: Slot[] = [];
   private readonly settings: PoolSettings;

@@ -24,6 +24,7 @@ export function readRunLog(dir: string): Promise<TrialResult[]> {
   return readJsonl<TrialResult>(path.join(dir, RUN_LOG_FILE));
 }
 
+/** A run folder's log of finished trials: open it, skip what it holds, append each trial as it finishes. */
 export class RunLog {
   readonly dir: string;
   readonly file: string;
