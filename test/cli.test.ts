@@ -72,7 +72,7 @@ describe('bad input exits non-zero naming the problem', () => {
     ['a search spread that is not a number', ['train-agent', '--std', 'abc'], /--std: expected a number > 0, got "abc"\n\(see autoflood train-agent --help\)/],
     ['a negative population', ['train-agent', '--population', '-1'], /--population: expected an integer from 2 to 1000, got "-1"/],
     ['a rung minimum longer than the run', ['tune', '--epochs', '5', '--min-epochs', '9', '--method', 'sh', ...SMALL], /--min-epochs: expected at most the run's 5 epochs, got 9/],
-    ['an unknown dataset for a search, before any folder', ['tune', '--dataset', 'imagenet', ...SMALL], /--dataset imagenet: .*unknown dataset/],
+    ['an unknown dataset for a search, before any folder', ['tune', '--dataset', 'imagenet', ...SMALL], /--dataset: expected one of two-gaussians, .*got "imagenet"/],
     ['an empty level in a list', ['grid', '--levels', '0,,0.3'], /--levels: expected start:stop:step or numbers separated by commas, got "0,,0\.3"/],
     ['a level grid too large to be meant', ['tune', '--levels', '0:1e9:1e-9'], /--levels: .*at most 1000/],
     ['repeated seeds', ['grid', '--seeds', '1,1'], /--seeds: expected a count n/],

@@ -1,17 +1,31 @@
 /**
  * A command is one row: its name, its flags table, `run(options, context)`, the report of what
  * it returns and its closing log lines. `runCommand` is the one wrapper around every command: it
- * parses and validates every flag before anything is created, then makes the logger, picks the
- * out folder, starts the backend, keeps the progress display, writes the report and logs.
+ * parses and validates every flag and checks what the command will read (`prepare`) before
+ * anything is created, then makes the logger, picks the out folder, starts the backend, keeps
+ * the progress display, writes the report and logs. A start that fails leaves no folder it
+ * made; Ctrl-C restores the terminal and says how to continue.
  */
+import { existsSync, readFileSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import path from 'node:path';
 import type winston from 'winston';
 import { describeBackend, initBackend, type BackendChoice } from '../backend/index.js';
 import type { RunOutput } from '../report/index.js';
-import type { TrialResult } from '../trials/trial.js';
-import { defaultRunDir } from '../util/files.js';
+import type { EpochMetrics } from '../train/controller.js';
+import type { TrialResult, TrialSpec } from '../trials/trial.js';
+import { CONFIG_FILE, DATA_FILE, defaultRunDir, ensureDir, runFolderProblem, savedTrainings, writeJson } from '../util/files.js';
 import { createLogger } from './log.js';
-import { LOG_FLAGS, parseFlags, UsageError, type Flag } from './options.js';
-import { createProgress, type Progress } from './progress.js';
+import { flagName, LOG_FLAGS, parseFlags, UsageError, type Flag } from './options.js';
+import { createProgress, writeAboveBar, type Progress } from './progress.js';
+import { describeTask, type Task } from './task.js';
+
+/** The progress callbacks of the many-training library calls (LoggedRunOptions), driving one bar over epochs. */
+export interface PoolProgress {
+  onPlan(plan: { trial: TrialSpec; epochs: number }[]): void;
+  onEpoch(jobId: string, metrics: EpochMetrics): void;
+  onTrial(result: TrialResult): void;
+}
 
 export interface CommandContext {
   /** The output folder (`--out`, or the command's default), for commands that write one. */
@@ -21,8 +35,8 @@ export interface CommandContext {
   logger: winston.Logger;
   /** A progress display (a bar on a terminal, log lines otherwise), stopped by the wrapper. */
   progress(label: string, total: number): Progress;
-  /** An `onTrial` callback that advances a progress display made on the first trial. */
-  trialProgress(label: string, status: (result: TrialResult) => string): (result: TrialResult, done: number, total: number) => void;
+  /** Progress by epoch over every training the library plans, with the level in force. */
+  poolProgress(label: string): PoolProgress;
 }
 
 export interface CommandSpec<O = any, R = any> {
@@ -34,6 +48,12 @@ export interface CommandSpec<O = any, R = any> {
   /** Positional arguments, in order: their keys in the options object and their help. */
   args?: { key: string; name: string; help: string }[];
   flags: Flag[];
+  /**
+   * Checks, before anything is created, what the command will read (data, agent files), and
+   * adds what it loaded to the options (a `task` is recorded in the folder's data.json).
+   * Throws UsageError naming the flag at fault.
+   */
+  prepare?: (options: O, logger: winston.Logger) => Promise<void>;
   /** Prefix of the default out folder (runs/<prefix>-<time>); absent: the command writes no folder. */
   outPrefix?: (options: O) => string;
   /** Starts a tfjs backend first (default true). */
@@ -48,6 +68,9 @@ export interface CommandSpec<O = any, R = any> {
 /** The report writers are loaded only when a command writes one: vega is heavy and `train` never needs it. */
 const loadReports = () => import('../report/index.js');
 
+/** Exit code of a run stopped by Ctrl-C (128 + SIGINT). */
+export const INTERRUPTED_EXIT_CODE = 130;
+
 /** Runs one command from commander's raw flag values and its positional arguments. */
 export async function runCommand(spec: CommandSpec, raw: Record<string, unknown>, args: string[] = []): Promise<void> {
   try {
@@ -55,46 +78,125 @@ export async function runCommand(spec: CommandSpec, raw: Record<string, unknown>
   } catch (err) {
     // Usage errors name the command, for the hint to its --help.
     if (err instanceof UsageError) err.command = spec.name.join(' ');
+    // A training that failed in a worker: its message, without the trial's internal id.
+    const failed = /^trial [0-9a-f]{16}: /.exec((err as Error).message);
+    if (failed !== null) throw new Error(`a training failed: ${(err as Error).message.slice(failed[0].length)}`);
     throw err;
   }
+}
+
+/** A word as the shell reads it back. */
+const shellWord = (word: string): string => (/^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`);
+
+/** The command line that continues (or, without --resume, repeats) this run into `out`. */
+function continueCommand(spec: CommandSpec, out: string): string {
+  const argv = process.argv.slice(2);
+  const resumable = spec.flags.some((f) => f.key === 'resume');
+  const again = spec.flags.some((f) => f.key === 'overwrite') ? '--overwrite' : undefined;
+  const extra = [
+    ...(argv.includes('--out') || argv.some((a) => a.startsWith('--out=')) ? [] : ['--out', out]),
+    ...(resumable ? (argv.includes('--resume') ? [] : ['--resume']) : again !== undefined && !argv.includes(again) ? [again] : []),
+  ];
+  return ['autoflood', ...argv, ...extra].map(shellWord).join(' ');
+}
+
+/** Whether `out` holds nothing of value: no finished training and no epoch logged. */
+function holdsNothing(out: string): boolean {
+  const metrics = path.join(out, 'metrics.jsonl');
+  return savedTrainings(out) === 0 && !(existsSync(metrics) && readFileSync(metrics, 'utf8').trim() !== '');
 }
 
 async function execute(spec: CommandSpec, raw: Record<string, unknown>, args: string[]): Promise<void> {
   const options = parseFlags<Record<string, unknown>>([...spec.flags, ...LOG_FLAGS], raw);
   (spec.args ?? []).forEach((arg, i) => (options[arg.key] = args[i]));
   const logger = createLogger(String(options.logLevel));
+  await spec.prepare?.(options, logger);
   const out = spec.outPrefix === undefined ? '' : ((options.out as string | undefined) ?? defaultRunDir(spec.outPrefix(options)));
-  let backend = '';
-  if (spec.backend !== false) {
-    const info = await initBackend((options.backend ?? 'auto') as BackendChoice);
-    logger.info(describeBackend(info));
-    backend = info.name;
-  }
+  const outFlag = spec.flags.find((f) => f.key === 'out');
+  const problem = out === '' ? undefined : runFolderProblem(out);
+  if (problem !== undefined) throw new UsageError(`${outFlag === undefined ? 'out' : flagName(outFlag)}: ${problem}`);
+  const existedBefore = out !== '' && existsSync(out);
   const displays: Progress[] = [];
+  const onInterrupt = () => {
+    displays.forEach((d) => d.stop());
+    const saved = out !== '' && existsSync(out) ? savedTrainings(out) : 0;
+    const where = out === '' || !existsSync(out) ? 'nothing saved' : `${saved} training${saved === 1 ? '' : 's'} saved in ${out}`;
+    writeAboveBar(`\nautoflood: interrupted; ${where}\n`);
+    if (out !== '' && existsSync(out)) writeAboveBar(`to continue: ${continueCommand(spec, out)}\n`);
+    process.exit(INTERRUPTED_EXIT_CODE);
+  };
+  process.once('SIGINT', onInterrupt);
   const context: CommandContext = {
-    out, backend, logger,
+    out, backend: '', logger,
     progress: (label, total) => {
       const display = createProgress(label, total, logger);
       displays.push(display);
       return display;
     },
-    trialProgress: (label, status) => {
-      let display: Progress | undefined;
-      return (result, done, total) => {
-        display ??= context.progress(label, total);
-        display.update(done, status(result), total);
-      };
-    },
+    poolProgress: (label) => poolProgress(label, context),
   };
   let result: unknown;
   try {
+    if (spec.backend !== false) {
+      const info = await initBackend((options.backend ?? 'auto') as BackendChoice);
+      logger.info(describeBackend(info));
+      context.backend = info.name;
+    }
+    const task = options.task as Task | undefined;
+    if (task !== undefined && (!existsSync(path.join(out, CONFIG_FILE)) || options.resume === true || options.overwrite === true)) {
+      await writeJson(path.join(await ensureDir(out), DATA_FILE), describeTask(task, context.backend));
+    }
     result = await spec.run(options, context);
+  } catch (err) {
+    // A start that failed leaves no folder it made (never one that was there before, as with --resume).
+    if (out !== '' && !existedBefore && existsSync(out) && holdsNothing(out)) await rm(out, { recursive: true, force: true });
+    throw err;
   } finally {
     displays.forEach((d) => d.stop());
+    process.off('SIGINT', onInterrupt);
   }
   if (spec.report !== undefined) {
     const files = await (await loadReports()).writeRunReport(out, spec.report(result, options));
     logger.verbose(`wrote ${files.markdown}, ${files.html}`);
   }
   for (const line of spec.lines(result, options, context)) logger.info(line);
+}
+
+/** Level as shown in a status: up to 4 significant digits. */
+const levelText = (b: number): string => String(Number(b.toPrecision(4)));
+
+/**
+ * One bar over the epochs of every training planned so far (rounds of a search add to the total
+ * as they are planned), with the trainings finished and, for the latest epoch, the training and
+ * the flood level in force.
+ */
+function poolProgress(label: string, context: CommandContext): PoolProgress {
+  const planned = new Map<string, TrialSpec>();
+  let display: Progress | undefined;
+  let epochs = 0;
+  let epochsDone = 0;
+  let finished = 0;
+  let latest = '';
+  const status = () => `epochs; ${finished}/${planned.size} trainings${latest === '' ? '' : `; ${latest}`}`;
+  return {
+    onPlan: (plan) => {
+      for (const { trial, epochs: n } of plan) {
+        if (!planned.has(trial.id)) epochs += n;
+        planned.set(trial.id, trial);
+      }
+      display ??= context.progress(label, epochs);
+      display.update(epochsDone, status(), epochs);
+    },
+    onEpoch: (jobId, m) => {
+      epochsDone++;
+      const trial = planned.get(jobId);
+      const what = trial === undefined ? '' : `${trial.config.dataset} noise ${trial.config.noise} ${trial.tag} `;
+      latest = `${what}epoch ${m.epoch}${trial === undefined ? '' : `/${trial.config.epochs}`} b ${levelText(m.floodLevel)} val acc ${(100 * m.valAcc).toFixed(1)}%`;
+      display?.update(epochsDone, status());
+    },
+    onTrial: () => {
+      finished++;
+      display?.update(epochsDone, status());
+    },
+  };
 }

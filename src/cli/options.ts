@@ -5,6 +5,8 @@
  */
 import { availableParallelism } from 'node:os';
 import { BACKEND_CHOICES } from '../backend/index.js';
+import { clusterShape } from '../data/clusters.js';
+import { SYNTHETIC_NAMES } from '../data/synthetic.js';
 import { DEFAULT_TRAIN_CONFIG, resolveTrainConfig, TRAIN_OPTIONS, type TrainConfig } from '../train/config.js';
 import { integer, listOf, oneOf, parseValue, text, type ValueKind } from '../util/values.js';
 import { LOG_LEVELS } from './log.js';
@@ -42,7 +44,8 @@ const show = (value: unknown): string => (Array.isArray(value) ? value.join(',')
 /** The help line of a row, with its default once. */
 export function helpOf(row: Flag): string {
   const fallback = row.defaultText ?? (row.default === undefined ? undefined : show(row.default));
-  return fallback === undefined ? row.help : `${row.help} (default: ${fallback})`;
+  // A help that says its default itself ("(default: on for cifar10)") keeps only that one.
+  return fallback === undefined || row.help.includes('(default') ? row.help : `${row.help} (default: ${fallback})`;
 }
 
 /**
@@ -95,6 +98,40 @@ export function poolFlags(outExample: string): Flag[] {
   ];
 }
 
+/** A dataset name autoflood knows (the data itself is checked when it is loaded). */
+const datasetKind: ValueKind<string> = {
+  accepts: `one of ${SYNTHETIC_NAMES.join(', ')}, clusters:<features>:<classes>, mnist, fashion-mnist, cifar10, csv:<path>`,
+  parse: (raw) => (datasetKind.check(raw) ? raw : undefined),
+  check: (v): v is string => {
+    if (typeof v !== 'string') return false;
+    if ((SYNTHETIC_NAMES as readonly string[]).includes(v) || ['mnist', 'fashion-mnist', 'cifar10'].includes(v)) return true;
+    if (v.startsWith('csv:')) return v.length > 4;
+    try {
+      return clusterShape(v) !== undefined;
+    } catch {
+      return false;
+    }
+  },
+};
+
+/** The flag of a training setting or dataset option named in a library error ('trainSize' -> '--train-size'). */
+function flagOfField(field: string): string | undefined {
+  if (field === 'name' || field === 'dataset') return '--dataset';
+  const row = TRAIN_OPTIONS.find((r) => r.key === field);
+  return row === undefined ? undefined : row.flag.split(' ')[0];
+}
+
+/**
+ * A library error as a usage error: a leading field name ('trainSize: ...') becomes its flag;
+ * a message without one gets `prefix` (e.g. '--dataset mnist').
+ */
+export function usageFrom(err: unknown, prefix: string): UsageError {
+  const message = (err as Error).message;
+  const field = /^(\w+): /.exec(message)?.[1];
+  const flag = field === undefined ? undefined : flagOfField(field);
+  return new UsageError(flag === undefined ? `${prefix}: ${message}` : `${flag}: ${message.slice(field!.length + 2)}`);
+}
+
 /**
  * The training-option table as flags. They have no parsed default: what the user leaves out
  * comes from the dataset's defaults, then the global ones (`trainConfigOf`).
@@ -102,7 +139,8 @@ export function poolFlags(outExample: string): Flag[] {
 export function trainFlags(omit: (keyof TrainConfig)[] = []): Flag[] {
   return TRAIN_OPTIONS.filter((row) => !omit.includes(row.key)).map((row) => {
     const fallback = DEFAULT_TRAIN_CONFIG[row.key];
-    return { key: row.key, flag: row.flag, help: row.help, kind: row.kind, defaultText: fallback === undefined ? undefined : show(fallback) };
+    const kind = row.key === 'dataset' ? datasetKind : row.kind;
+    return { key: row.key, flag: row.flag, help: row.help, kind, defaultText: fallback === undefined ? undefined : show(fallback) };
   });
 }
 
@@ -113,7 +151,7 @@ export function trainConfigOf(options: Record<string, unknown>, omit: (keyof Tra
   try {
     return resolveTrainConfig(user as Partial<TrainConfig>);
   } catch (err) {
-    throw new UsageError((err as Error).message.replace(/^(\w+):/, (_m, key: string) => `${TRAIN_OPTIONS.find((r) => r.key === key)?.flag.split(' ')[0] ?? key}:`));
+    throw usageFrom(err, 'training options');
   }
 }
 

@@ -1,6 +1,7 @@
 /**
- * Progress for long work: a bar on a terminal, a log line every few seconds otherwise
- * (CI logs and redirected output stay readable).
+ * Progress for long work: a bar on a terminal, a log line at least every 10 s otherwise (CI
+ * logs and redirected output stay readable). Log lines written while a bar is drawn go above it
+ * (`writeAboveBar`), so neither is glued to the other.
  */
 import cliProgress from 'cli-progress';
 import type winston from 'winston';
@@ -14,32 +15,58 @@ export interface Progress {
 /** Seconds between plain log lines when not on a terminal. */
 const LOG_INTERVAL_S = 10;
 
+/** The bar on the terminal now, if any. */
+let shown: cliProgress.SingleBar | undefined;
+
+/** Writes a finished line (ending in a newline) to stderr, above the bar when one is drawn. */
+export function writeAboveBar(line: string): void {
+  if (shown === undefined) {
+    process.stderr.write(line);
+    return;
+  }
+  process.stderr.write(`\r\x1b[2K${line}`);
+  shown.render();
+}
+
 export function createProgress(label: string, total: number, logger: winston.Logger): Progress {
   if (process.stderr.isTTY) {
     const bar = new cliProgress.SingleBar(
-      { format: `${label} [{bar}] {value}/{total} {status} eta {eta_formatted}`, stream: process.stderr, hideCursor: true },
+      // forceRedraw: the bar is drawn again after a log line above it even when its text is unchanged.
+      { format: `${label} [{bar}] {value}/{total} {status} eta {eta_formatted}`, stream: process.stderr, hideCursor: true, forceRedraw: true },
       cliProgress.Presets.shades_classic,
     );
     bar.start(total, 0, { status: '' });
+    shown = bar;
     return {
       update: (done, status, newTotal) => {
         if (newTotal !== undefined && newTotal !== bar.getTotal()) bar.setTotal(newTotal);
         bar.update(done, { status });
       },
-      stop: () => bar.stop(),
+      stop: () => {
+        if (shown !== bar) return;
+        shown = undefined;
+        bar.stop();
+      },
     };
   }
   let lastLog = 0;
   let known = total;
+  let latest = '';
+  const log = () => {
+    lastLog = performance.now() / 1000;
+    logger.info(`${label} ${latest}`);
+  };
+  // Long epochs (CIFAR on a CPU) still give a line every LOG_INTERVAL_S.
+  const timer = setInterval(() => {
+    if (latest !== '' && performance.now() / 1000 - lastLog >= LOG_INTERVAL_S) log();
+  }, 1000 * LOG_INTERVAL_S);
+  timer.unref();
   return {
     update: (done, status, newTotal) => {
       known = newTotal ?? known;
-      const now = performance.now() / 1000;
-      if (done === known || now - lastLog >= LOG_INTERVAL_S || lastLog === 0) {
-        lastLog = now;
-        logger.info(`${label} ${done}/${known} ${status}`);
-      }
+      latest = `${done}/${known} ${status}`;
+      if (lastLog === 0 || performance.now() / 1000 - lastLog >= LOG_INTERVAL_S) log();
     },
-    stop: () => undefined,
+    stop: () => clearInterval(timer),
   };
 }

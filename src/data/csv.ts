@@ -4,7 +4,9 @@
  * number, when the label column is chosen by a name found in it, or when it is the only row
  * whose label is not a number. Cells may be double-quoted ("" is a quote); a row ends at its
  * line end. Labels may be any strings or numbers: their sorted distinct values (numerically
- * when all are numbers) become classes 0..K-1. Features are used raw, without scaling.
+ * when all are numbers) become classes 0..K-1, their names kept in `classes`. A numeric label
+ * column that looks continuous (many distinct values, not all integers, or about one per row)
+ * is refused. Features are used raw, without scaling.
  * Errors give lines counted from 1 and columns from 0 (as `labelColumn` does).
  */
 import { readFile } from 'node:fs/promises';
@@ -76,6 +78,18 @@ function encodeLabels(labels: string[]): { classes: string[]; y: Int32Array } {
   return { classes, y: Int32Array.from(keys, (k) => index.get(k) as number) };
 }
 
+/** Most distinct numeric labels a column may have before it is read as a measurement, not classes. */
+const MAX_NUMERIC_CLASSES = 10;
+
+/**
+ * A numeric label column with many distinct values that are not all integers, or with nearly
+ * one value per row (a measurement or an id, not classes).
+ */
+function looksContinuous(labels: string[], classes: string[]): boolean {
+  if (classes.length <= MAX_NUMERIC_CLASSES || !labels.every(isNumber)) return false;
+  return classes.some((c) => !Number.isInteger(Number(c))) || classes.length > labels.length / 2;
+}
+
 /** Reads a CSV file into features and class indices (see the module comment for the rules). */
 export async function readCsv(file: string, labelColumn?: string): Promise<CsvTable> {
   let text: string;
@@ -110,6 +124,13 @@ export async function readCsv(file: string, labelColumn?: string): Promise<CsvTa
     labels.push(cells[labelIndex]);
   });
   const { classes, y } = encodeLabels(labels);
+  if (looksContinuous(labels, classes)) {
+    throw new Error(
+      `${file}: ${column(labelIndex)}, the label column, looks continuous (${classes.length} distinct numbers in ${labels.length} rows, e.g. ` +
+        `${classes.slice(0, 3).join(', ')}): autoflood trains classifiers, whose labels are class names or integer codes; ` +
+        `choose the column that holds the classes with --label-column <header name or 0-based index>`,
+    );
+  }
   if (classes.length < 2) throw new Error(`${file}: ${column(labelIndex)}, the label column, has ${classes.length} distinct value; need at least 2 classes`);
   return { x, y, d, classes };
 }

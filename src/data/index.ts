@@ -32,6 +32,7 @@ export const DEFAULT_VAL_FRACTION = 0.2;
 interface Unnoised {
   featureShape: number[];
   numClasses: number;
+  classNames?: string[];
   train: Split;
   val: Split;
   test: Split;
@@ -72,6 +73,7 @@ async function csv(file: string, o: DatasetOptions, rng: Rng): Promise<Unnoised>
   return {
     featureShape: [table.d],
     numClasses: table.classes.length,
+    classNames: table.classes,
     train: rows(parts.train),
     val: rows(parts.val),
     test: rows(parts.test),
@@ -138,6 +140,7 @@ export async function loadDataset(options: DatasetOptions): Promise<Dataset> {
     name: options.name,
     featureShape: data.featureShape,
     numClasses: data.numClasses,
+    ...(data.classNames === undefined ? {} : { classNames: data.classNames }),
     train: noisy(data.train, 'train'),
     val: noisy(data.val, 'val'),
     test: noisy(data.test, 'test'),

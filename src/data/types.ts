@@ -21,6 +21,8 @@ export interface Dataset {
   /** Shape of one example, e.g. [10] for Two Gaussians, [784] for MNIST, [32, 32, 3] for CIFAR-10. */
   featureShape: number[];
   numClasses: number;
+  /** Class names in index order, when the data names its classes (CSV labels); absent: the indices. */
+  classNames?: string[];
   train: Split;
   val: Split;
   test: Split;

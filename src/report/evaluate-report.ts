@@ -91,7 +91,7 @@ export function evaluateReport(summary: EvaluateSummary): Report {
       heading: 'Methods',
       markdown: 'Mean ± std over task instances (the spread includes how hard the instances are; the paired differences ' +
         `below remove it). ${ES_NOTE}`,
-      table: methodsTable(summary.methods, 'instance'),
+      table: methodsTable(summary.methods, summary.outcomes, 'instance'),
     },
     {
       heading: 'Agent against the other methods',

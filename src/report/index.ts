@@ -4,6 +4,7 @@
  * `autoflood report <dir>` reads the same inputs back from the folder, dispatching on the kind
  * its summary.json names (`renderReport`).
  */
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { AgentFile } from '../../agents/agent.js';
 import { AGENT_FILE, LEARNING_FILE, type LearningPoint } from '../../agents/train-agent.js';
@@ -16,10 +17,10 @@ import type { GridSummary } from '../search/grid.js';
 import type { TuneSummary } from '../search/tune.js';
 import { readRunLog } from '../trials/run-log.js';
 import type { TrialResult } from '../trials/trial.js';
-import { readJson, readJsonl, readRunHeader, SUMMARY_FILE } from '../util/files.js';
+import { DATA_FILE, readJson, readJsonl, readRunHeader, SUMMARY_FILE, type DataFile } from '../util/files.js';
 import { agentTrainingReport } from './agent-training-report.js';
 import { benchmarkReport } from './benchmark-report.js';
-import { writeReport, type Report, type ReportFiles } from './document.js';
+import { writeReport, type Report, type ReportFiles, type Section } from './document.js';
 import { evaluateReport } from './evaluate-report.js';
 import { gridReport } from './grid-report.js';
 import type { RenderOptions } from './render.js';
@@ -64,9 +65,24 @@ export function buildReport(run: RunOutput): Report {
   }
 }
 
-/** Writes report.md, report.html and charts/ into `dir` from a run's output. */
-export function writeRunReport(dir: string, run: RunOutput, options: RenderOptions = {}): Promise<ReportFiles> {
-  return writeReport(dir, buildReport(run), options);
+/** The section on the run's data (data.json): split sizes, backend, and the classes by name when the data names them. */
+export function dataSection(data: DataFile): Section {
+  const sizes = `${data.sizes.train} training, ${data.sizes.val} validation and ${data.sizes.test} test examples`;
+  return {
+    heading: 'Data',
+    markdown: `\`${data.dataset}\`: ${sizes} of shape [${data.featureShape.join(', ')}], ${data.classes} classes; backend ${data.backend}.`,
+    ...(data.classNames === undefined ? {} : {
+      table: { columns: ['class', 'label in the data'], rows: data.classNames.map((name, i) => [i, name]) },
+    }),
+  };
+}
+
+/** Writes report.md, report.html and charts/ into `dir` from a run's output (with its data section when data.json is there). */
+export async function writeRunReport(dir: string, run: RunOutput, options: RenderOptions = {}): Promise<ReportFiles> {
+  const report = buildReport(run);
+  const dataFile = path.join(dir, DATA_FILE);
+  if (existsSync(dataFile)) report.sections.push(dataSection(await readJson<DataFile>(dataFile)));
+  return writeReport(dir, report, options);
 }
 
 /** Reads back from a run folder what its report is built from. */

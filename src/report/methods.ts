@@ -4,8 +4,9 @@
  * accuracy per method, and the chart of the flood level each method had in force per epoch.
  */
 import type { Method, MethodOutcome } from '../search/compare.js';
-import { READINGS } from '../search/select.js';
+import { READINGS, type Reading } from '../search/select.js';
 import type { MethodSummary } from '../search/tune.js';
+import { stat } from '../util/stats.js';
 import { accuracyVsCompute, floodLevelTrajectory, formatLevel, methodAccuracy, type LevelSeries } from './charts.js';
 import type { Chart, Table } from './document.js';
 import { countStat, durationStat, level, pct, READING_SHORT } from './format.js';
@@ -46,9 +47,28 @@ export function methodsNote(methods: Method[]): string {
  * over the method's trainings), and compute relative to the grid search.
  */
 export const ES_NOTE = '"ES reading before flooding" counts the seeds or instances whose early-stopping reading is of an epoch ' +
-  'before the method flooded at all (a controller\'s warm-up, or b = 0): there the early-stopping column cannot tell the methods apart.';
+  'before the method flooded at all (a controller\'s warm-up, or b = 0): there the early-stopping column cannot tell the methods apart. ' +
+  'A controller\'s "b, early stopping" is the level in force at its best-validation epoch ("before flooding" when it had set none yet).';
 
-export function methodsTable(methods: MethodSummary[], per: string): Table {
+/** Methods whose one training has its level set during the run by a controller, which floods nothing during its warm-up. */
+const CONTROLLED: Method[] = ['agent', 'heuristic'];
+
+/**
+ * A method's b under a reading. A controller's early-stopping b is the level in force at its
+ * best-validation epoch, which may fall before it flooded at all: such seeds say "before
+ * flooding" rather than a level that was never in force then.
+ */
+function levelCell(m: MethodSummary, outcomes: MethodOutcome[], reading: Reading): string {
+  const mine = outcomes.filter((o) => o.method === m.method);
+  if (reading !== 'bestVal' || !CONTROLLED.includes(m.method) || mine.length === 0) return level(m.floodLevel[reading]);
+  const inForce = mine.map((o) => o.trajectory[o.readouts.bestVal.epoch - 1] ?? 0);
+  const flooded = inForce.filter((b) => b > 0);
+  if (flooded.length === 0) return 'before flooding';
+  const cell = level(stat(flooded));
+  return flooded.length === mine.length ? cell : `${cell} (${mine.length - flooded.length} of ${mine.length} before flooding)`;
+}
+
+export function methodsTable(methods: MethodSummary[], outcomes: MethodOutcome[], per: string): Table {
   const grid = methods.find((m) => m.method === 'grid');
   return {
     columns: [
@@ -60,7 +80,7 @@ export function methodsTable(methods: MethodSummary[], per: string): Table {
     rows: methods.map((m) => [
       METHOD_LABEL[m.method] ?? m.method,
       ...READINGS.flatMap((r) => [pct(m.testAcc[r]), pct(m.testAccClean[r])]),
-      ...READINGS.map((r) => level(m.floodLevel[r])),
+      ...READINGS.map((r) => levelCell(m, outcomes, r)),
       countStat(m.epochs),
       durationStat(m.seconds),
       grid !== undefined && grid.epochs.mean > 0 ? `${(100 * m.epochs.mean / grid.epochs.mean).toFixed(1)}%` : '—',

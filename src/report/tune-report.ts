@@ -79,7 +79,7 @@ export function tuneReport(summary: TuneSummary, results: TrialResult[]): Report
       heading: 'Methods',
       markdown: 'Epochs trained is the compute of a method on one seed (the grid trains every level); compute vs grid is ' +
         `that count as a share of the grid's. Wall time is summed over the method's trainings. ${ES_NOTE}`,
-      table: methodsTable(summary.methods, 'seed'),
+      table: methodsTable(summary.methods, summary.outcomes, 'seed'),
     },
     charts.length > 0
       ? { heading: 'Charts', charts }

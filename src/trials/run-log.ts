@@ -104,6 +104,8 @@ export class RunLog {
 export interface LoggedRunOptions extends PoolSettings, Omit<BatchOptions<TrialResult>, 'onResult'> {
   /** Called after each finished trial with the count done (logged before included) and the total. */
   onTrial?: (result: TrialResult, done: number, total: number) => void;
+  /** Called before a batch starts with the trials it will train now and the epochs each trains (progress by epoch). */
+  onPlan?: (plan: { trial: TrialSpec; epochs: number }[]) => void;
   /** A pool kept open across batches (default: one started for the batch). */
   pool?: WorkerPool;
 }
@@ -115,6 +117,11 @@ export interface LoggedRunOptions extends PoolSettings, Omit<BatchOptions<TrialR
 export async function runLogged(log: RunLog, trials: TrialSpec[], options: LoggedRunOptions = {}): Promise<{ results: TrialResult[]; ranNow: number }> {
   const todo = trials.filter((t) => !log.has(t.id));
   let done = trials.length - todo.length;
+  options.onPlan?.(todo.map((trial) => {
+    const from = trial.segment?.from;
+    const start = from === undefined ? 0 : (log.get(from)?.segment?.until ?? 0);
+    return { trial, epochs: (trial.segment?.until ?? trial.config.epochs) - start };
+  }));
   const jobs: TrialJob[] = await Promise.all(todo.map(async (t) => {
     const from = t.segment?.from;
     return from === undefined ? t : { ...t, start: await log.readCheckpoint(from) };

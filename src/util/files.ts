@@ -3,7 +3,7 @@
  * per-trial records are appended line by line so a crash loses at most the line in progress.
  */
 import { appendFile, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { existsSync } from 'node:fs';
+import { accessSync, constants, existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 
 /** A sortable, readable run id: `<prefix>-<UTC timestamp>`. */
@@ -72,6 +72,34 @@ export function defaultRunDir(prefix: string): string {
 }
 
 /**
+ * Why `dir` cannot be a run folder (undefined when it can): it is a file, or the nearest folder
+ * that exists above it is a file or not writable. Checked before anything is made.
+ */
+export function runFolderProblem(dir: string): string | undefined {
+  const writable = (p: string) => {
+    try {
+      accessSync(p, constants.W_OK);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  let probe = path.resolve(dir);
+  while (!existsSync(probe)) probe = path.dirname(probe);
+  const shown = probe === path.resolve(dir) ? dir : probe;
+  if (!statSync(probe).isDirectory()) return probe === path.resolve(dir) ? `${dir} is a file, not a folder` : `${shown} is a file, so ${dir} cannot be made in it`;
+  if (!writable(probe)) return probe === path.resolve(dir) ? `${dir} is not writable` : `${dir} cannot be made: ${shown} is not writable`;
+  return undefined;
+}
+
+/** Trainings a run folder holds: finished trials in its run log (trials.jsonl), or 1 for a finished single run. */
+export function savedTrainings(dir: string): number {
+  const log = path.join(dir, 'trials.jsonl');
+  if (existsSync(log)) return readFileSync(log, 'utf8').split('\n').filter((l) => l.trim().endsWith('}')).length;
+  return existsSync(path.join(dir, SUMMARY_FILE)) ? 1 : 0;
+}
+
+/**
  * Version of the run-folder layout this autoflood writes. 1: before summaries carried a kind
  * (trials in grid.jsonl, floodAfterLoss and backend in every trial's config); 2: now.
  */
@@ -120,6 +148,19 @@ export async function readRunHeader(dir: string): Promise<RunHeader> {
 }
 
 export const CONFIG_FILE = 'config.json';
+
+/** What a run's data turned out to be (sizes, shape, classes and their names, the backend), written by the CLI. */
+export const DATA_FILE = 'data.json';
+
+export interface DataFile {
+  dataset: string;
+  sizes: { train: number; val: number; test: number };
+  featureShape: number[];
+  classes: number;
+  /** Class names in index order (CSV labels). */
+  classNames?: string[];
+  backend: string;
+}
 
 /** Paths (a.b.c) where two JSON values differ. */
 export function differingFields(a: unknown, b: unknown, prefix = ''): string[] {

@@ -61,10 +61,9 @@ export const trainAgentCommand: CommandSpec<TrainAgentFlags, { agent: AgentFile;
         resume: o.resume,
         workers: o.workers,
         backend: context.backend,
-        onTrial: context.trialProgress('train-agent', (r) => `${r.config.dataset} noise ${r.config.noise} b ${r.config.flood.toFixed(3)}`),
+        ...context.poolProgress('train-agent'),
       });
     }
-    let progress: ReturnType<typeof context.progress> | undefined;
     return trainAgent({
       tasks: o.tasks,
       design: o.design,
@@ -77,10 +76,11 @@ export const trainAgentCommand: CommandSpec<TrainAgentFlags, { agent: AgentFile;
       resume: o.resume,
       workers: o.workers,
       backend: context.backend,
-      onGeneration: (p, generations) => {
-        progress ??= context.progress('train-agent', generations);
-        progress.update(p.generation + 1, `mean policy ${(100 * p.meanFitness).toFixed(2)} points over no flooding, best ${(100 * p.bestFitness).toFixed(2)}, b/scale ${p.meanMultiple.toFixed(2)}, std ${p.std.toFixed(3)}`);
-      },
+      ...context.poolProgress('train-agent'),
+      onGeneration: (p, generations) => context.logger.info(
+        `generation ${p.generation + 1}/${generations}: mean policy ${(100 * p.meanFitness).toFixed(2)} points over no flooding, ` +
+          `best ${(100 * p.bestFitness).toFixed(2)}, b/scale ${p.meanMultiple.toFixed(2)}, std ${p.std.toFixed(3)}`,
+      ),
     });
   },
   report: ({ agent, curve, families }) => ({ kind: 'train-agent', agent, curve, families }),

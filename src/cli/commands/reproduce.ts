@@ -1,5 +1,4 @@
 /** `autoflood reproduce synthetic` (the paper's Table 1) and `reproduce benchmark`. */
-import { percent } from '../../report/format.js';
 import { benchmarkBudget, BENCHMARK_DATASETS, reproduceBenchmark, type BenchmarkDataset, type BenchmarkSummary } from '../../reproduce/benchmark.js';
 import { reproduceSynthetic, SYNTHETIC_BUDGETS, type BudgetName, type SyntheticSummary } from '../../reproduce/synthetic.js';
 import type { TrialResult } from '../../trials/trial.js';
@@ -29,7 +28,7 @@ export const reproduceSyntheticCommand: CommandSpec<ReproduceFlags, Results<Synt
     for (const change of settings.scaledDown) context.logger.info(`  scaled down: ${change}`);
     return reproduceSynthetic({
       budget: o.budget, out: context.out, resume: o.resume, workers: o.workers, backend: context.backend,
-      onTrial: context.trialProgress('reproduce', (r) => `${r.config.dataset} noise ${r.config.noise} b ${r.config.flood} ${r.tag}: ${percent(r.last.testAcc)}`),
+      ...context.poolProgress('reproduce synthetic'),
     });
   },
   report: ({ summary, results }) => ({ kind: 'reproduce-synthetic', summary, results }),
@@ -64,7 +63,7 @@ export const reproduceBenchmarkCommand: CommandSpec<BenchmarkFlags, Results<Benc
     return reproduceBenchmark({
       dataset: o.dataset, budget: o.budget, dataDir: o.dataDir, noise: o.noise,
       out: context.out, resume: o.resume, workers: o.workers, backend: context.backend,
-      onTrial: context.trialProgress('benchmark', (r) => `wd ${r.config.weightDecay} b ${r.config.flood} seed ${r.config.seed}: ${percent(r.last.testAcc)}`),
+      ...context.poolProgress('reproduce benchmark'),
     });
   },
   report: ({ summary, results }) => ({ kind: 'reproduce-benchmark', summary, results }),

@@ -2,9 +2,8 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { TASK_DISTRIBUTIONS, taskDistribution } from '../../../agents/tasks.js';
-import { loadDataset } from '../../data/index.js';
-import type { TrainConfig } from '../../train/config.js';
-import { countStat, level, pct, percent, READING_SHORT } from '../../report/format.js';
+import { countStat, level, pct, READING_SHORT } from '../../report/format.js';
+import type { TrialResult } from '../../trials/trial.js';
 import { DEFAULT_RULE_MULTIPLE, METHODS, type Method } from '../../search/compare.js';
 import { HALVING_DEFAULTS } from '../../search/halving.js';
 import { PBT_DEFAULTS } from '../../search/pbt.js';
@@ -14,10 +13,10 @@ import { runGrid, type GridSummary } from '../../search/grid.js';
 import { levelGrid } from '../../search/levels.js';
 import { READINGS } from '../../search/select.js';
 import { tune, type TuneSummary } from '../../search/tune.js';
-import type { TrialResult } from '../../trials/trial.js';
 import { integer, oneOf, real, text, type ValueKind } from '../../util/values.js';
 import type { CommandContext, CommandSpec } from '../command.js';
-import { poolFlags, seedsKind, trainConfigOf, trainFlags, UsageError, type Flag } from '../options.js';
+import { poolFlags, seedsKind, trainFlags, UsageError, type Flag } from '../options.js';
+import { checkAgentFile, prepareTask, warnHighLevels, type Task } from '../task.js';
 import { datasetSlug } from './train.js';
 
 /** The agent committed with the repo, trained by the command in the README. */
@@ -34,9 +33,9 @@ interface PoolFlags extends Record<string, unknown> {
   backend: string;
 }
 
-/** The pool settings of parsed flags, with progress per finished trial. */
-function poolOf(o: PoolFlags, context: CommandContext, label: string, status: (r: TrialResult) => string) {
-  return { workers: o.workers, backend: context.backend, resume: o.resume, out: context.out, onTrial: context.trialProgress(label, status) };
+/** The pool settings of parsed flags, with progress by epoch. */
+function poolOf(o: PoolFlags, context: CommandContext, label: string) {
+  return { workers: o.workers, backend: context.backend, resume: o.resume, out: context.out, ...context.poolProgress(label) };
 }
 
 const seedsFlag = (help: string): Flag => ({ key: 'seeds', flag: '--seeds <n>', help, kind: seedsKind, default: [0], defaultText: '1' });
@@ -44,6 +43,8 @@ const seedsFlag = (help: string): Flag => ({ key: 'seeds', flag: '--seeds <n>', 
 interface GridFlags extends PoolFlags {
   levels?: number[];
   seeds: number[];
+  /** Set by prepare. */
+  task: Task;
 }
 
 type Results<S> = { summary: S; results: TrialResult[] };
@@ -59,14 +60,17 @@ export const gridCommand: CommandSpec<GridFlags, Results<GridSummary>> = {
     ...poolFlags('runs/grid-<dataset>-<time>'),
   ],
   outPrefix: (o) => `grid-${datasetSlug(o.dataset)}`,
+  async prepare(o, logger) {
+    o.task = await prepareTask(o, ['flood', 'seed']);
+    if (o.levels !== undefined) warnHighLevels(o.task, o.levels, '--levels', logger);
+  },
   async run(o, context) {
-    const base = trainConfigOf(o, ['flood', 'seed']);
-    await checkData(base);
+    const base = o.task.config;
     const levels = o.levels === undefined ? '11 levels relative to the task\'s loss scale' : `${o.levels.length} levels`;
     context.logger.info(`grid: ${levels} x ${o.seeds.length} seeds, trainings of ${base.epochs} epochs -> ${context.out}`);
     return runGrid({
       base, levels: o.levels, seeds: o.seeds,
-      ...poolOf(o, context, 'grid', (r) => `last: b ${r.config.flood} seed ${r.config.seed} test ${percent(r.last.testAcc)}`),
+      ...poolOf(o, context, 'grid'),
     });
   },
   report: ({ summary, results }) => ({ kind: 'grid', summary, results }),
@@ -125,18 +129,15 @@ function specOf(o: MethodFlags, epochs: number) {
   };
 }
 
-/** Loads a task's data once before anything is created: a bad dataset or data dir fails here, naming the flag. */
-async function checkData(config: TrainConfig): Promise<void> {
-  const { datasetOptionsOf } = await import('../../train/train.js'); // loads tfjs: only when a command runs
-  try {
-    await loadDataset(datasetOptionsOf(config));
-  } catch (err) {
-    throw new UsageError(`--dataset ${config.dataset}: ${(err as Error).message}`);
-  }
+/** Reads the agent file when the agent is among the methods, before anything is created. */
+async function checkMethods(o: MethodFlags): Promise<void> {
+  if (o.method.includes('agent')) await checkAgentFile(o.agent);
 }
 
 interface TuneFlags extends MethodFlags {
   seeds: number[];
+  /** Set by prepare. */
+  task: Task;
 }
 
 export const tuneCommand: CommandSpec<TuneFlags, Results<TuneSummary>> = {
@@ -150,13 +151,15 @@ export const tuneCommand: CommandSpec<TuneFlags, Results<TuneSummary>> = {
     ...poolFlags('runs/tune-<dataset>-<time>'),
   ],
   outPrefix: (o) => `tune-${datasetSlug(o.dataset)}`,
-  async run(o, context) {
-    const config = trainConfigOf(o, ['flood', 'seed']);
-    await checkData(config);
-    return tune({
-      config, seeds: o.seeds, ...specOf(o, config.epochs),
-      ...poolOf(o, context, 'tune', (r) => `${r.tag} b ${r.config.flood}: ${percent(r.last.testAcc)}`),
-    });
+  async prepare(o, logger) {
+    o.task = await prepareTask(o, ['flood', 'seed']);
+    specOf(o, o.task.config.epochs);
+    if (o.levels !== undefined) warnHighLevels(o.task, o.levels, '--levels', logger);
+    await checkMethods(o);
+  },
+  run(o, context) {
+    const { config } = o.task;
+    return tune({ config, seeds: o.seeds, ...specOf(o, config.epochs), ...poolOf(o, context, 'tune') });
   },
   report: ({ summary, results }) => ({ kind: 'tune', summary, results }),
   lines: ({ summary }, _o, context) => [
@@ -184,10 +187,15 @@ export const evaluateCommand: CommandSpec<EvaluateFlags, Results<EvaluateSummary
     ...poolFlags('runs/evaluate-agent-<time>'),
   ],
   outPrefix: () => 'evaluate-agent',
+  async prepare(o) {
+    if (!o.method.includes('agent')) throw new UsageError('--method: evaluate-agent compares the agent with the others; include agent');
+    specOf(o, taskDistribution(o.tasks).sample(o.seed, 0).epochs);
+    await checkMethods(o);
+  },
   run(o, context) {
     return evaluateAgent({
       ...specOf(o, taskDistribution(o.tasks).sample(o.seed, 0).epochs), tasks: o.tasks, instances: o.instances, seed: o.seed,
-      ...poolOf(o, context, 'evaluate', (r) => `${r.config.dataset} ${r.tag} b ${r.config.flood}: ${percent(r.last.testAcc)}`),
+      ...poolOf(o, context, 'evaluate-agent'),
     });
   },
   report: ({ summary }) => ({ kind: 'evaluate-agent', summary }),
@@ -218,7 +226,7 @@ export const fitRuleCommand: CommandSpec<FitRuleFlags, { rule: RuleFile }> = {
   run(o, context) {
     return fitRule({
       tasks: o.tasks, instances: o.instances, seed: o.seed,
-      ...poolOf(o, context, 'fit-rule', (r) => `${r.config.dataset} b ${r.config.flood}: ${percent(r.last.testAcc)}`),
+      ...poolOf(o, context, 'fit-rule'),
     });
   },
   report: ({ rule }) => ({ kind: 'fit-rule', rule }),

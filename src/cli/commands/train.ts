@@ -1,15 +1,17 @@
 /** `autoflood train`: one run with a fixed flood level (or the backward variant). */
-import { loadDataset } from '../../data/index.js';
 import { percent } from '../../report/format.js';
 import { backwardFlood } from '../../train/controller.js';
 import type { TrainSummary } from '../../train/run-folder.js';
 import { real } from '../../util/values.js';
 import type { CommandSpec } from '../command.js';
-import { BACKEND_FLAG, outFlag, trainConfigOf, trainFlags } from '../options.js';
+import { BACKEND_FLAG, outFlag, trainFlags } from '../options.js';
+import { prepareTask, warnHighLevels, type Task } from '../task.js';
 
 interface TrainFlags extends Record<string, unknown> {
   floodAfterLoss?: number;
   overwrite: boolean;
+  /** Set by prepare. */
+  task: Task;
 }
 
 /** A folder-name-safe dataset name (csv:/path/x.csv -> csv-x.csv). */
@@ -30,12 +32,14 @@ export const trainCommand: CommandSpec<TrainFlags, TrainSummary> = {
     { key: 'overwrite', flag: '--overwrite', help: 'replace a run already in --out' },
   ],
   outPrefix: (o) => `${datasetSlug(o.dataset)}-b${String(o.flood ?? 0)}`,
+  async prepare(o, logger) {
+    o.task = await prepareTask(o);
+    warnHighLevels(o.task, [o.task.config.flood], '--flood', logger);
+  },
   async run(o, context) {
-    const config = trainConfigOf(o);
+    const { config, dataset } = o.task;
     // Training loads tfjs: only when a command runs, never for --help.
-    const [{ runTrain }, { datasetOptionsOf }] = await Promise.all([import('../../train/run-folder.js'), import('../../train/train.js')]);
-    // Load first: bad options or missing data fail before any folder is made.
-    const dataset = await loadDataset(datasetOptionsOf(config));
+    const { runTrain } = await import('../../train/run-folder.js');
     const progress = context.progress('train', config.epochs);
     return runTrain({
       config, dataset, out: context.out, overwrite: o.overwrite,

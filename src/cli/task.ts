@@ -1,0 +1,97 @@
+/**
+ * The task a training command runs on, checked in the main process before anything is created:
+ * the data loads, the model fits it, and the config is resolved to what will really run (split
+ * sizes, model, depth, width instead of "0 = default"), so config.json records it.
+ */
+import type winston from 'winston';
+import { loadDataset, type Dataset } from '../data/index.js';
+import type { TrainConfig } from '../train/config.js';
+import type { DataFile } from '../util/files.js';
+import { trainConfigOf, UsageError, usageFrom } from './options.js';
+
+export interface Task {
+  /** The config with sizes and model resolved. */
+  config: TrainConfig;
+  dataset: Dataset;
+}
+
+/** Where the loss a model starts from sits: ln(classes) nats, a uniform guess. */
+const uniformLoss = (dataset: Dataset) => Math.log(dataset.numClasses);
+
+/**
+ * Loads and checks the task of parsed training flags (`omit`: settings the command sets itself).
+ * Throws UsageError naming the flag at fault.
+ */
+export async function prepareTask(options: Record<string, unknown>, omit: (keyof TrainConfig)[] = []): Promise<Task> {
+  const config = trainConfigOf(options, omit);
+  if (config.labelColumn !== undefined && !config.dataset.startsWith('csv:')) {
+    throw new UsageError(`--label-column: only csv:<path> datasets have columns to choose from, not ${config.dataset}`);
+  }
+  // Loaded here, when a command runs: these load TensorFlow.js.
+  const [{ datasetOptionsOf }, { modelSpecFor }, { defaultModelSpec, PAPER_MLP }] = await Promise.all([
+    import('../train/train.js'), import('../train/trainer.js'), import('../models/index.js'),
+  ]);
+  let dataset: Dataset;
+  try {
+    dataset = await loadDataset(datasetOptionsOf(config));
+  } catch (err) {
+    // "cifar10: files missing in ..." or "<csv file>: ..." names what the prefix names already.
+    const named = [config.dataset, config.dataset.replace(/^csv:/, '')].find((name) => (err as Error).message.startsWith(`${name}: `));
+    const message = (err as Error).message.slice(named === undefined ? 0 : named.length + 2);
+    throw usageFrom(new Error(message), `--dataset ${config.dataset}`);
+  }
+  const spec = modelSpecFor(config);
+  if (spec.kind === 'resnet') {
+    if (dataset.featureShape.length !== 3) {
+      throw new UsageError(`--model resnet: a ResNet needs images [height, width, channels]; ${config.dataset} has features of shape [${dataset.featureShape.join(', ')}] (use --model mlp)`);
+    }
+    if (config.width > 0) throw new UsageError('--width: a ResNet has fixed widths 16/32/64; leave --width out');
+  }
+  const depth = spec.depth ?? (spec.kind === 'resnet' ? defaultModelSpec('cifar10').depth : PAPER_MLP.depth) ?? 0;
+  if (spec.kind === 'resnet' && (depth < 8 || (depth - 2) % 6 !== 0)) {
+    throw new UsageError(`--depth: a ResNet has 6n + 2 layers (20, 32, 44, 56, 110), got ${depth}`);
+  }
+  return {
+    dataset,
+    config: {
+      ...config,
+      trainSize: dataset.train.n, valSize: dataset.val.n, testSize: dataset.test.n,
+      model: spec.kind, depth, width: spec.kind === 'resnet' ? 0 : (spec.width ?? PAPER_MLP.width),
+    },
+  };
+}
+
+/** Warns when flood levels lie far above the task's loss scale, where flooding only pushes the loss up. */
+export function warnHighLevels(task: Task, levels: number[], flag: string, logger: winston.Logger): void {
+  const top = Math.max(...levels);
+  const scale = uniformLoss(task.dataset);
+  if (top > scale) {
+    logger.warn(
+      `${flag} ${top} is above ln(${task.dataset.numClasses} classes) = ${scale.toFixed(3)} nats, the loss of a uniform guess: ` +
+        'the training loss starts below it, so flooding pushes the loss up (gradient ascent) from the first step',
+    );
+  }
+}
+
+/** What the run folder records about its data (data.json): sizes, shape, classes and their names, the backend. */
+export function describeTask(task: Task, backend: string): DataFile {
+  const { dataset, config } = task;
+  return {
+    dataset: config.dataset,
+    sizes: { train: dataset.train.n, val: dataset.val.n, test: dataset.test.n },
+    featureShape: dataset.featureShape,
+    classes: dataset.numClasses,
+    ...(dataset.classNames === undefined ? {} : { classNames: dataset.classNames }),
+    backend,
+  };
+}
+
+/** Reads an agent file for `--agent`, so a missing or corrupt one stops the command before it starts. */
+export async function checkAgentFile(file: string): Promise<void> {
+  const { loadAgent } = await import('../../agents/agent.js');
+  try {
+    await loadAgent(file);
+  } catch (err) {
+    throw new UsageError(`--agent: ${(err as Error).message.replace(/^agent: /, '')}`);
+  }
+}
