@@ -67,7 +67,8 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   } catch (err) {
     const e = err as Error & { code?: string; exitCode?: number };
-    if (e.code?.startsWith('commander.')) return e.exitCode ?? 2;
+    // commander's own errors (unknown option, missing value) are usage errors too: exit 2, as ours.
+    if (e.code?.startsWith('commander.')) return e.exitCode === 0 ? 0 : 2;
     process.stderr.write(`autoflood: error: ${e.message}\n`);
     if (err instanceof UsageError) {
       process.stderr.write(`(see autoflood ${err.command ?? '<command>'} --help)\n`);
