@@ -12,7 +12,7 @@ const LAYERS: [string, string[]][] = [
   ['base: data, models, backends, flooding, utilities', ['src/flood.ts', 'src/data/', 'src/models/', 'src/backend/', 'src/util/']],
   ['the training loop and its plain controllers', ['src/train/']],
   ['controllers that learn or adapt, and the RL environment', ['agents/heuristic.ts', 'agents/policy.ts', 'agents/agent.ts', 'envs/']],
-  ['trials: specs, the run log, the worker pool and its job handlers', ['src/trials/']],
+  ['trials: specs, the run log, the worker pool and its job handlers, the queue', ['src/trials/', 'src/queue/']],
   ['searches, comparisons and the agent\'s training', ['src/search/', 'src/reproduce/', 'agents/tasks.ts', 'agents/cem.ts', 'agents/train-agent.ts', 'agents/train-once.ts']],
   ['reports', ['src/report/']],
   ['the command line and the package entry', ['src/cli/', 'src/index.ts', 'bin/']],

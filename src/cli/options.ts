@@ -7,6 +7,7 @@ import { availableParallelism } from 'node:os';
 import { BACKEND_CHOICES } from '../backend/index.js';
 import { clusterShape } from '../data/clusters.js';
 import { SYNTHETIC_NAMES } from '../data/synthetic.js';
+import { queueUrl } from '../queue/address.js';
 import { DEFAULT_TRAIN_CONFIG, resolveTrainConfig, TRAIN_OPTIONS, type TrainConfig } from '../train/config.js';
 import { integer, listOf, oneOf, parseValue, text, type ValueKind } from '../util/values.js';
 import { LOG_LEVELS } from './log.js';
@@ -94,6 +95,7 @@ export function poolFlags(outExample: string): Flag[] {
     { key: 'workers', flag: '--workers <n>', help: 'worker threads', kind: integer(1, 256), default: availableParallelism() },
     BACKEND_FLAG,
     { key: 'resume', flag: '--resume', help: 'continue the run in --out, skipping finished work (same options needed)' },
+    { key: 'queue', flag: '--queue <url>', help: 'train on `autoflood worker`s through this Redis, redis://[:password@]host:port[/db] or rediss:// (--workers unused)', kind: queueUrl, defaultText: 'local worker threads' },
     outFlag(outExample),
   ];
 }

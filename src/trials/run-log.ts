@@ -108,6 +108,11 @@ export interface LoggedRunOptions extends PoolSettings, Omit<BatchOptions<TrialR
   onPlan?: (plan: { trial: TrialSpec; epochs: number }[]) => void;
   /** A pool kept open across batches (default: one started for the batch). */
   pool?: WorkerPool;
+  /**
+   * A Redis URL: the trials go to that queue, for `autoflood worker`s, instead of local worker
+   * threads (`pool`, `workers` unused); this process then coordinates the run folder (src/queue/).
+   */
+  queue?: string;
 }
 
 /**
@@ -126,16 +131,23 @@ export async function runLogged(log: RunLog, trials: TrialSpec[], options: Logge
     const from = t.segment?.from;
     return from === undefined ? t : { ...t, start: await log.readCheckpoint(from) };
   }));
+  const tags = new Map(todo.map((t) => [t.id, t.tag]));
   const batch: BatchOptions<TrialOutput> = {
     signal: options.signal,
     onEpoch: options.onEpoch,
-    onResult: async ({ checkpoint, ...result }) => {
+    onResult: async ({ checkpoint, ...output }) => {
+      if (log.has(output.id)) return;
+      // On a queue, a trial another run folder also needs is trained once: keep this run's label.
+      const result = { ...output, tag: tags.get(output.id) ?? output.tag };
       if (checkpoint !== undefined) await log.writeCheckpoint(result.id, checkpoint);
       await log.append(result);
       options.onTrial?.(result, ++done, trials.length);
     },
   };
-  if (options.pool !== undefined) await options.pool.run<TrialJob, TrialOutput>('trial', jobs, batch);
+  if (options.queue !== undefined) {
+    const { runOnQueue } = await import('../queue/coordinator.js');
+    await runOnQueue<TrialJob, TrialOutput>(options.queue, log.dir, 'trial', jobs, batch);
+  } else if (options.pool !== undefined) await options.pool.run<TrialJob, TrialOutput>('trial', jobs, batch);
   else await runJobs<TrialJob, TrialOutput>('trial', jobs, { ...options, ...batch });
   // The states these trials continued are no longer needed.
   for (const from of new Set(todo.map((t) => t.segment?.from))) if (from !== undefined) await log.deleteCheckpoint(from);

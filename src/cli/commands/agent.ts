@@ -22,6 +22,7 @@ interface TrainAgentFlags extends Record<string, unknown> {
   seed: number;
   workers: number;
   resume: boolean;
+  queue?: string;
 }
 
 const d = TRAIN_AGENT_DEFAULTS;
@@ -60,6 +61,7 @@ export const trainAgentCommand: CommandSpec<TrainAgentFlags, { agent: AgentFile;
         out: context.out,
         resume: o.resume,
         workers: o.workers,
+        queue: o.queue,
         backend: context.backend,
         ...context.poolProgress('train-agent'),
       });
@@ -75,6 +77,7 @@ export const trainAgentCommand: CommandSpec<TrainAgentFlags, { agent: AgentFile;
       out: context.out,
       resume: o.resume,
       workers: o.workers,
+      queue: o.queue,
       backend: context.backend,
       ...context.poolProgress('train-agent'),
       onGeneration: (p, generations) => context.logger.info(

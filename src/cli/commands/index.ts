@@ -5,6 +5,7 @@ import { fetchCommand, reportCommand } from './files.js';
 import { reproduceBenchmarkCommand, reproduceSyntheticCommand } from './reproduce.js';
 import { evaluateCommand, fitRuleCommand, gridCommand, tuneCommand } from './search.js';
 import { trainCommand } from './train.js';
+import { workerCommand } from './worker.js';
 
 export const COMMANDS: CommandSpec[] = [
   trainCommand,
@@ -15,6 +16,7 @@ export const COMMANDS: CommandSpec[] = [
   fitRuleCommand,
   reproduceSyntheticCommand,
   reproduceBenchmarkCommand,
+  workerCommand,
   reportCommand,
   fetchCommand,
 ];

@@ -10,6 +10,7 @@ interface ReproduceFlags extends Record<string, unknown> {
   budget: BudgetName;
   workers: number;
   resume: boolean;
+  queue?: string;
 }
 
 type Results<S> = { summary: S; results: TrialResult[] };
@@ -27,7 +28,7 @@ export const reproduceSyntheticCommand: CommandSpec<ReproduceFlags, Results<Synt
     context.logger.info(`reproduce synthetic (${o.budget}): ${settings.epochs} epochs, levels ${settings.levels}, ${settings.seeds} seeds -> ${context.out}`);
     for (const change of settings.scaledDown) context.logger.info(`  scaled down: ${change}`);
     return reproduceSynthetic({
-      budget: o.budget, out: context.out, resume: o.resume, workers: o.workers, backend: context.backend,
+      budget: o.budget, out: context.out, resume: o.resume, workers: o.workers, queue: o.queue, backend: context.backend,
       ...context.poolProgress('reproduce synthetic'),
     });
   },
@@ -62,7 +63,7 @@ export const reproduceBenchmarkCommand: CommandSpec<BenchmarkFlags, Results<Benc
     for (const change of budget.scaledDown) context.logger.info(`  scaled down: ${change}`);
     return reproduceBenchmark({
       dataset: o.dataset, budget: o.budget, dataDir: o.dataDir, noise: o.noise,
-      out: context.out, resume: o.resume, workers: o.workers, backend: context.backend,
+      out: context.out, resume: o.resume, workers: o.workers, queue: o.queue, backend: context.backend,
       ...context.poolProgress('reproduce benchmark'),
     });
   },

@@ -31,11 +31,12 @@ interface PoolFlags extends Record<string, unknown> {
   workers: number;
   resume: boolean;
   backend: string;
+  queue?: string;
 }
 
 /** The pool settings of parsed flags, with progress by epoch. */
 function poolOf(o: PoolFlags, context: CommandContext, label: string) {
-  return { workers: o.workers, backend: context.backend, resume: o.resume, out: context.out, ...context.poolProgress(label) };
+  return { workers: o.workers, backend: context.backend, queue: o.queue, resume: o.resume, out: context.out, ...context.poolProgress(label) };
 }
 
 const seedsFlag = (help: string): Flag => ({ key: 'seeds', flag: '--seeds <n>', help, kind: seedsKind, default: [0], defaultText: '1' });
