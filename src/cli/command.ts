@@ -18,7 +18,7 @@ import { CONFIG_FILE, DATA_FILE, defaultRunDir, ensureDir, runFolderProblem, sav
 import { createLogger } from './log.js';
 import { flagName, LOG_FLAGS, parseFlags, UsageError, type Flag } from './options.js';
 import { createProgress, writeAboveBar, type Progress } from './progress.js';
-import { describeTask, type Task } from './task.js';
+import type { Task } from './task.js';
 
 /** The progress callbacks of the many-training library calls (LoggedRunOptions), driving one bar over epochs. */
 export interface PoolProgress {
@@ -78,9 +78,14 @@ export async function runCommand(spec: CommandSpec, raw: Record<string, unknown>
   } catch (err) {
     // Usage errors name the command, for the hint to its --help.
     if (err instanceof UsageError) err.command = spec.name.join(' ');
+    const message = (err as Error).message;
     // A training that failed in a worker: its message, without the trial's internal id.
-    const failed = /^trial [0-9a-f]{16}: /.exec((err as Error).message);
-    if (failed !== null) throw new Error(`a training failed: ${(err as Error).message.slice(failed[0].length)}`);
+    const failed = /^trial [0-9a-f]{16}: /.exec(message);
+    if (failed !== null) throw new Error(`a training failed: ${message.slice(failed[0].length)}`);
+    // A library error naming one of the command's options by its field ('out: ...') names the flag.
+    const field = /^(\w+): /.exec(message)?.[1];
+    const row = spec.flags.find((f) => f.key === field);
+    if (!(err instanceof UsageError) && row !== undefined) throw new Error(`${flagName(row)}: ${message.slice(field!.length + 2)}`);
     throw err;
   }
 }
@@ -115,6 +120,9 @@ async function execute(spec: CommandSpec, raw: Record<string, unknown>, args: st
   const outFlag = spec.flags.find((f) => f.key === 'out');
   const problem = out === '' ? undefined : runFolderProblem(out);
   if (problem !== undefined) throw new UsageError(`${outFlag === undefined ? 'out' : flagName(outFlag)}: ${problem}`);
+  if (spec.flags.some((f) => f.key === 'resume') && options.resume !== true && existsSync(path.join(out, CONFIG_FILE))) {
+    throw new UsageError(`--out: ${out} already holds a run; pass --resume to continue it or choose another --out`);
+  }
   const existedBefore = out !== '' && existsSync(out);
   const displays: Progress[] = [];
   const onInterrupt = () => {
@@ -144,7 +152,7 @@ async function execute(spec: CommandSpec, raw: Record<string, unknown>, args: st
     }
     const task = options.task as Task | undefined;
     if (task !== undefined && (!existsSync(path.join(out, CONFIG_FILE)) || options.resume === true || options.overwrite === true)) {
-      await writeJson(path.join(await ensureDir(out), DATA_FILE), describeTask(task, context.backend));
+      await writeJson(path.join(await ensureDir(out), DATA_FILE), { ...task.data, backend: context.backend });
     }
     result = await spec.run(options, context);
   } catch (err) {

@@ -12,34 +12,35 @@ import { trainConfigOf, UsageError, usageFrom } from './options.js';
 export interface Task {
   /** The config with sizes and model resolved. */
   config: TrainConfig;
-  dataset: Dataset;
+  /** What the data turned out to be, for the run folder's data.json (the backend is added when it has started). */
+  data: Omit<DataFile, 'backend'>;
 }
 
-/** Where the loss a model starts from sits: ln(classes) nats, a uniform guess. */
-const uniformLoss = (dataset: Dataset) => Math.log(dataset.numClasses);
-
-/**
- * Loads and checks the task of parsed training flags (`omit`: settings the command sets itself).
- * Throws UsageError naming the flag at fault.
- */
-export async function prepareTask(options: Record<string, unknown>, omit: (keyof TrainConfig)[] = []): Promise<Task> {
-  const config = trainConfigOf(options, omit);
-  if (config.labelColumn !== undefined && !config.dataset.startsWith('csv:')) {
-    throw new UsageError(`--label-column: only csv:<path> datasets have columns to choose from, not ${config.dataset}`);
-  }
-  // Loaded here, when a command runs: these load TensorFlow.js.
-  const [{ datasetOptionsOf }, { modelSpecFor }, { defaultModelSpec, PAPER_MLP }] = await Promise.all([
-    import('../train/train.js'), import('../train/trainer.js'), import('../models/index.js'),
-  ]);
-  let dataset: Dataset;
+/** Loads the data of a config, or throws UsageError naming the flag at fault (--dataset, --data-dir, --train-size, ...). */
+export async function loadTaskData(config: TrainConfig): Promise<Dataset> {
+  const { datasetOptionsOf } = await import('../train/train.js');
   try {
-    dataset = await loadDataset(datasetOptionsOf(config));
+    return await loadDataset(datasetOptionsOf(config));
   } catch (err) {
     // "cifar10: files missing in ..." or "<csv file>: ..." names what the prefix names already.
     const named = [config.dataset, config.dataset.replace(/^csv:/, '')].find((name) => (err as Error).message.startsWith(`${name}: `));
     const message = (err as Error).message.slice(named === undefined ? 0 : named.length + 2);
     throw usageFrom(new Error(message), `--dataset ${config.dataset}`);
   }
+}
+
+/**
+ * Loads and checks the task of parsed training flags (`omit`: settings the command sets itself).
+ * Throws UsageError naming the flag at fault.
+ */
+export async function prepareTask(options: Record<string, unknown>, omit: (keyof TrainConfig)[] = []): Promise<Task & { dataset: Dataset }> {
+  const config = trainConfigOf(options, omit);
+  if (config.labelColumn !== undefined && !config.dataset.startsWith('csv:')) {
+    throw new UsageError(`--label-column: only csv:<path> datasets have columns to choose from, not ${config.dataset}`);
+  }
+  const dataset = await loadTaskData(config);
+  // Loaded here, when a command runs: these load TensorFlow.js.
+  const [{ modelSpecFor }, { defaultModelSpec, PAPER_MLP }] = await Promise.all([import('../train/trainer.js'), import('../models/index.js')]);
   const spec = modelSpecFor(config);
   if (spec.kind === 'resnet') {
     if (dataset.featureShape.length !== 3) {
@@ -53,6 +54,13 @@ export async function prepareTask(options: Record<string, unknown>, omit: (keyof
   }
   return {
     dataset,
+    data: {
+      dataset: config.dataset,
+      sizes: { train: dataset.train.n, val: dataset.val.n, test: dataset.test.n },
+      featureShape: dataset.featureShape,
+      classes: dataset.numClasses,
+      ...(dataset.classNames === undefined ? {} : { classNames: dataset.classNames }),
+    },
     config: {
       ...config,
       trainSize: dataset.train.n, valSize: dataset.val.n, testSize: dataset.test.n,
@@ -64,26 +72,14 @@ export async function prepareTask(options: Record<string, unknown>, omit: (keyof
 /** Warns when flood levels lie far above the task's loss scale, where flooding only pushes the loss up. */
 export function warnHighLevels(task: Task, levels: number[], flag: string, logger: winston.Logger): void {
   const top = Math.max(...levels);
-  const scale = uniformLoss(task.dataset);
+  // A model starts near the loss of a uniform guess, ln(classes) nats, and only goes down from there.
+  const scale = Math.log(task.data.classes);
   if (top > scale) {
     logger.warn(
-      `${flag} ${top} is above ln(${task.dataset.numClasses} classes) = ${scale.toFixed(3)} nats, the loss of a uniform guess: ` +
+      `${flag} ${top} is above ln(${task.data.classes} classes) = ${scale.toFixed(3)} nats, the loss of a uniform guess: ` +
         'the training loss starts below it, so flooding pushes the loss up (gradient ascent) from the first step',
     );
   }
-}
-
-/** What the run folder records about its data (data.json): sizes, shape, classes and their names, the backend. */
-export function describeTask(task: Task, backend: string): DataFile {
-  const { dataset, config } = task;
-  return {
-    dataset: config.dataset,
-    sizes: { train: dataset.train.n, val: dataset.val.n, test: dataset.test.n },
-    featureShape: dataset.featureShape,
-    classes: dataset.numClasses,
-    ...(dataset.classNames === undefined ? {} : { classNames: dataset.classNames }),
-    backend,
-  };
 }
 
 /** Reads an agent file for `--agent`, so a missing or corrupt one stops the command before it starts. */

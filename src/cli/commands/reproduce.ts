@@ -1,10 +1,11 @@
 /** `autoflood reproduce synthetic` (the paper's Table 1) and `reproduce benchmark`. */
-import { benchmarkBudget, BENCHMARK_DATASETS, reproduceBenchmark, type BenchmarkDataset, type BenchmarkSummary } from '../../reproduce/benchmark.js';
+import { benchmarkBase, benchmarkBudget, BENCHMARK_DATASETS, reproduceBenchmark, type BenchmarkDataset, type BenchmarkSummary } from '../../reproduce/benchmark.js';
 import { reproduceSynthetic, SYNTHETIC_BUDGETS, type BudgetName, type SyntheticSummary } from '../../reproduce/synthetic.js';
 import type { TrialResult } from '../../trials/trial.js';
 import { oneOf, real, text } from '../../util/values.js';
 import type { CommandSpec } from '../command.js';
 import { poolFlags } from '../options.js';
+import { loadTaskData } from '../task.js';
 
 interface ReproduceFlags extends Record<string, unknown> {
   budget: BudgetName;
@@ -57,6 +58,10 @@ export const reproduceBenchmarkCommand: CommandSpec<BenchmarkFlags, Results<Benc
     ...poolFlags('runs/reproduce-<dataset>-<budget>-<time>'),
   ],
   outPrefix: (o) => `reproduce-${o.dataset}-${o.budget}`,
+  async prepare(o) {
+    const base = benchmarkBase({ dataset: o.dataset, budget: o.budget, dataDir: o.dataDir, noise: o.noise, out: '' }, benchmarkBudget(o.dataset, o.budget));
+    await loadTaskData(base);
+  },
   run(o, context) {
     const budget = benchmarkBudget(o.dataset, o.budget);
     context.logger.info(`reproduce benchmark ${o.dataset} (${o.budget}): ${budget.epochs} epochs, levels ${budget.levels}, ${budget.seeds} seeds -> ${context.out}`);

@@ -62,7 +62,8 @@ export const gridCommand: CommandSpec<GridFlags, Results<GridSummary>> = {
   ],
   outPrefix: (o) => `grid-${datasetSlug(o.dataset)}`,
   async prepare(o, logger) {
-    o.task = await prepareTask(o, ['flood', 'seed']);
+    const { config, data } = await prepareTask(o, ['flood', 'seed']); // the arrays are not kept: the workers load their own
+    o.task = { config, data };
     if (o.levels !== undefined) warnHighLevels(o.task, o.levels, '--levels', logger);
   },
   async run(o, context) {
@@ -153,7 +154,8 @@ export const tuneCommand: CommandSpec<TuneFlags, Results<TuneSummary>> = {
   ],
   outPrefix: (o) => `tune-${datasetSlug(o.dataset)}`,
   async prepare(o, logger) {
-    o.task = await prepareTask(o, ['flood', 'seed']);
+    const { config, data } = await prepareTask(o, ['flood', 'seed']); // the arrays are not kept: the workers load their own
+    o.task = { config, data };
     specOf(o, o.task.config.epochs);
     if (o.levels !== undefined) warnHighLevels(o.task, o.levels, '--levels', logger);
     await checkMethods(o);

@@ -1,4 +1,5 @@
 /** `autoflood train`: one run with a fixed flood level (or the backward variant). */
+import type { Dataset } from '../../data/types.js';
 import { percent } from '../../report/format.js';
 import { backwardFlood } from '../../train/controller.js';
 import type { TrainSummary } from '../../train/run-folder.js';
@@ -12,6 +13,7 @@ interface TrainFlags extends Record<string, unknown> {
   overwrite: boolean;
   /** Set by prepare. */
   task: Task;
+  dataset: Dataset;
 }
 
 /** A folder-name-safe dataset name (csv:/path/x.csv -> csv-x.csv). */
@@ -33,11 +35,14 @@ export const trainCommand: CommandSpec<TrainFlags, TrainSummary> = {
   ],
   outPrefix: (o) => `${datasetSlug(o.dataset)}-b${String(o.flood ?? 0)}`,
   async prepare(o, logger) {
-    o.task = await prepareTask(o);
+    const { dataset, ...task } = await prepareTask(o);
+    o.task = task;
+    o.dataset = dataset;
     warnHighLevels(o.task, [o.task.config.flood], '--flood', logger);
   },
   async run(o, context) {
-    const { config, dataset } = o.task;
+    const { config } = o.task;
+    const { dataset } = o;
     // Training loads tfjs: only when a command runs, never for --help.
     const { runTrain } = await import('../../train/run-folder.js');
     const progress = context.progress('train', config.epochs);
