@@ -93,14 +93,16 @@ export async function runCommand(spec: CommandSpec, raw: Record<string, unknown>
 /** A word as the shell reads it back. */
 const shellWord = (word: string): string => (/^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`);
 
+const resumable = (spec: CommandSpec): boolean => spec.flags.some((f) => f.key === 'resume');
+
 /** The command line that continues (or, without --resume, repeats) this run into `out`. */
 function continueCommand(spec: CommandSpec, out: string): string {
   const argv = process.argv.slice(2);
-  const resumable = spec.flags.some((f) => f.key === 'resume');
+  // A command without --resume (train) starts again; with --overwrite when it has one.
   const again = spec.flags.some((f) => f.key === 'overwrite') ? '--overwrite' : undefined;
   const extra = [
     ...(argv.includes('--out') || argv.some((a) => a.startsWith('--out=')) ? [] : ['--out', out]),
-    ...(resumable ? (argv.includes('--resume') ? [] : ['--resume']) : again !== undefined && !argv.includes(again) ? [again] : []),
+    ...(resumable(spec) ? (argv.includes('--resume') ? [] : ['--resume']) : again !== undefined && !argv.includes(again) ? [again] : []),
   ];
   return ['autoflood', ...argv, ...extra].map(shellWord).join(' ');
 }
@@ -120,7 +122,7 @@ async function execute(spec: CommandSpec, raw: Record<string, unknown>, args: st
   const outFlag = spec.flags.find((f) => f.key === 'out');
   const problem = out === '' ? undefined : runFolderProblem(out);
   if (problem !== undefined) throw new UsageError(`${outFlag === undefined ? 'out' : flagName(outFlag)}: ${problem}`);
-  if (spec.flags.some((f) => f.key === 'resume') && options.resume !== true && existsSync(path.join(out, CONFIG_FILE))) {
+  if (resumable(spec) && options.resume !== true && existsSync(path.join(out, CONFIG_FILE))) {
     throw new UsageError(`--out: ${out} already holds a run; pass --resume to continue it or choose another --out`);
   }
   const existedBefore = out !== '' && existsSync(out);
@@ -130,7 +132,7 @@ async function execute(spec: CommandSpec, raw: Record<string, unknown>, args: st
     const saved = out !== '' && existsSync(out) ? savedTrainings(out) : 0;
     const where = out === '' || !existsSync(out) ? 'nothing saved' : `${saved} training${saved === 1 ? '' : 's'} saved in ${out}`;
     writeAboveBar(`\nautoflood: interrupted; ${where}\n`);
-    if (out !== '' && existsSync(out)) writeAboveBar(`to continue: ${continueCommand(spec, out)}\n`);
+    if (out !== '' && existsSync(out)) writeAboveBar(`${resumable(spec) ? 'to continue' : 'to run it again'}: ${continueCommand(spec, out)}\n`);
     process.exit(INTERRUPTED_EXIT_CODE);
   };
   process.once('SIGINT', onInterrupt);
@@ -151,7 +153,9 @@ async function execute(spec: CommandSpec, raw: Record<string, unknown>, args: st
       context.backend = info.name;
     }
     const task = options.task as Task | undefined;
-    if (task !== undefined && (!existsSync(path.join(out, CONFIG_FILE)) || options.resume === true || options.overwrite === true)) {
+    // A new run, or one replaced (--overwrite); a resumed run keeps the data.json it started with.
+    const fresh = !existsSync(path.join(out, CONFIG_FILE)) || options.overwrite === true;
+    if (task !== undefined && (fresh || (options.resume === true && !existsSync(path.join(out, DATA_FILE))))) {
       await writeJson(path.join(await ensureDir(out), DATA_FILE), { ...task.data, backend: context.backend });
     }
     result = await spec.run(options, context);
