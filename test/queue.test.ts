@@ -15,6 +15,7 @@ import { checkRedis, parseQueueUrl, redisOptions } from '../src/queue/address.js
 import { claimCoordinator } from '../src/queue/lock.js';
 import { QUEUE_NAME } from '../src/queue/wire.js';
 import { runGrid } from '../src/search/grid.js';
+import { tune } from '../src/search/tune.js';
 import type { TrialResult } from '../src/trials/trial.js';
 import { TINY_FLAGS, tinyConfig, tmpDir } from './helpers.js';
 
@@ -161,6 +162,25 @@ describe('trials through a Redis queue', { timeout: 150_000 }, () => {
     assert.equal(await resumed.exited, 0, resumed.text);
     assertSameAsLocal(out);
     w.kill('SIGKILL');
+  });
+
+  it('segments (successive halving) carry their checkpoints through the queue; SIGTERM hands the job in progress back', async () => {
+    const spec = { config: tinyConfig({ epochs: 60 }), seeds: [0], methods: ['sh' as const], levels: [0, 0.1, 0.2, 0.3], backend: 'wasm' };
+    const local = await tune({ ...spec, out: await tmpDir('queue-sh'), workers: 2 });
+    const first = worker();
+    await first.waitFor(/taking jobs/);
+    const queued = tune({ ...spec, out: await tmpDir('queue-sh'), queue: url });
+    await first.waitFor(/running trial/);
+    first.kill('SIGTERM');
+    assert.equal(await first.exited, 0, first.text);
+    assert.match(first.text, /handed back trial [0-9a-f]{16} to the queue/);
+    const second = worker();
+    const { results } = await queued;
+    const expected = new Map(local.results.map((r) => [r.id, numbers(r)]));
+    assert.deepEqual(results.map((r) => r.id).sort(), [...expected.keys()].sort());
+    for (const r of results) assert.equal(numbers(r), expected.get(r.id), `trial ${r.id} differs from the local pool's`);
+    assert.ok(results.some((r) => r.segment?.from !== undefined), 'some trials continued a checkpoint');
+    second.kill('SIGKILL');
   });
 
   it('a failing trial is tried ATTEMPTS times, then the run stops naming the worker, the trial and the message; other formats are refused', async () => {
