@@ -11,6 +11,7 @@ import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import type winston from 'winston';
 import { describeBackend, initBackend, type BackendChoice } from '../backend/index.js';
+import { hideUrlPasswords } from '../queue/address.js';
 import type { RunOutput } from '../report/index.js';
 import type { EpochMetrics } from '../train/controller.js';
 import type { TrialResult, TrialSpec } from '../trials/trial.js';
@@ -104,7 +105,8 @@ function continueCommand(spec: CommandSpec, out: string): string {
     ...(argv.includes('--out') || argv.some((a) => a.startsWith('--out=')) ? [] : ['--out', out]),
     ...(resumable(spec) ? (argv.includes('--resume') ? [] : ['--resume']) : again !== undefined && !argv.includes(again) ? [again] : []),
   ];
-  return ['autoflood', ...argv, ...extra].map(shellWord).join(' ');
+  // A --queue URL's password is not printed back.
+  return ['autoflood', ...argv, ...extra].map((word) => shellWord(hideUrlPasswords(word))).join(' ');
 }
 
 /** Whether `out` holds nothing of value: no finished training and no epoch logged. */

@@ -23,6 +23,9 @@ const RETRY_DELAY_MS = 2000;
 /** Every pending job's state is also read this often (a missed event costs at most this). */
 const SWEEP_MS = 5000;
 
+/** A job that failed all its attempts. */
+class JobFailed extends Error {}
+
 export class QueueRunner {
   /** The queue's address as shown to users (no password). */
   readonly where: string;
@@ -76,7 +79,7 @@ export class QueueRunner {
     options.signal?.addEventListener('abort', onAbort);
     try {
       await this.events.waitUntilReady();
-      await this.enqueue(kind, jobs);
+      await this.request(() => this.enqueue(kind, jobs));
       let sweepAt = 0;
       while (pending.size > 0) {
         if (options.signal?.aborted) throw new Error('jobs aborted');
@@ -87,12 +90,12 @@ export class QueueRunner {
         for (const jobId of ids) {
           const job = pending.get(jobId);
           if (job === undefined) continue;
-          const done = await this.collect(kind, jobId, job);
+          const done = await this.request(() => this.collect(kind, jobId, job));
           if (done === undefined) continue;
           pending.delete(jobId);
           results.set(job.id, done.result as R);
           await options.onResult?.(done.result as R);
-          await this.discard(done.job);
+          await this.request(() => this.discard(done.job));
         }
         if (pending.size > 0 && woken.size === 0) {
           await new Promise<void>((resolve) => {
@@ -111,6 +114,16 @@ export class QueueRunner {
       options.signal?.removeEventListener('abort', onAbort);
     }
     return jobs.map((j) => results.get(j.id) as R);
+  }
+
+  /** Runs requests to Redis, naming the queue when they fail (a job's own failure passes as it is). */
+  private async request<T>(call: () => Promise<T>): Promise<T> {
+    try {
+      return await call();
+    } catch (err) {
+      if (err instanceof JobFailed) throw err;
+      throw new Error(`queue at ${this.where}: ${(err as Error).message}`);
+    }
   }
 
   /** Adds the jobs; one left failed by an earlier run is removed first, so it is tried afresh. */
@@ -139,7 +152,7 @@ export class QueueRunner {
     }
     const state = await found.getState();
     if (state === 'failed') {
-      throw new Error(`${kind} ${job.id}: queue job ${jobId} failed ${found.attemptsMade} time${found.attemptsMade === 1 ? '' : 's'} at ${this.where}, the last on ${found.failedReason}`);
+      throw new JobFailed(`${kind} ${job.id}: queue job ${jobId} failed ${found.attemptsMade} time${found.attemptsMade === 1 ? '' : 's'} at ${this.where}, the last on ${found.failedReason}`);
     }
     if (state !== 'completed') return undefined;
     const result = await joinResult(found.returnvalue, (field) => this.redis.getBuffer(bytesKey(jobId, field)));
