@@ -119,12 +119,13 @@ describe('CSV labels by name', () => {
     assert.ok(trials.every((t) => t.classes === 3));
   });
 
-  it('a train run records its resolved sizes and model, not the zeros meaning "default"', async () => {
+  it('a train run records its resolved sizes, model and backend, not the zeros meaning "default"', async () => {
     const out = path.join(await tmp(), 'run');
     const r = await autoflood(['train', '--epochs', '1', '--backend', 'wasm', '--out', out]);
     assert.equal(r.code, 0, r.stderr);
     const config = JSON.parse(await readFile(path.join(out, 'config.json'), 'utf8'));
     assert.deepEqual([config.trainSize, config.valSize, config.testSize, config.model, config.depth, config.width], [1000, 100, 20000, 'mlp', 4, 500]);
+    assert.equal(config.backend, 'wasm');
   });
 });
 

@@ -3,6 +3,7 @@
  * as it runs) and summary.json. `autoflood train` is this.
  */
 import path from 'node:path';
+import * as tf from '@tensorflow/tfjs';
 import { existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import type { Dataset } from '../data/types.js';
@@ -58,6 +59,7 @@ export async function runTrain(options: RunTrainOptions): Promise<RunHeader & Tr
     ...config,
     controller: options.controller?.name ?? 'constant',
     controllerConfig: options.controller?.describe?.(),
+    backend: tf.getBackend(),
   });
   const result = await train(config, {
     dataset: options.dataset,
