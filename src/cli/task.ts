@@ -3,6 +3,7 @@
  * the data loads, the model fits it, and the config is resolved to what will really run (split
  * sizes, model, depth, width instead of "0 = default"), so config.json records it.
  */
+import { existsSync } from 'node:fs';
 import type winston from 'winston';
 import { loadDataset, type Dataset } from '../data/index.js';
 import type { TrainConfig } from '../train/config.js';
@@ -84,6 +85,7 @@ export function warnHighLevels(task: Task, levels: number[], flag: string, logge
 
 /** Reads an agent file for `--agent`, so a missing or corrupt one stops the command before it starts. */
 export async function checkAgentFile(file: string): Promise<void> {
+  if (!existsSync(file)) throw new UsageError(`--agent: no such file: ${file}`);
   const { loadAgent } = await import('../../agents/agent.js');
   try {
     await loadAgent(file);

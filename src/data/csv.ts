@@ -96,7 +96,9 @@ export async function readCsv(file: string, labelColumn?: string): Promise<CsvTa
   try {
     text = await readFile(file, 'utf8');
   } catch (err) {
-    throw new Error(`${file}: cannot read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+    const code = (err as NodeJS.ErrnoException).code;
+    const why: Record<string, string> = { ENOENT: 'no such file', EACCES: 'permission denied', EISDIR: 'a folder, not a file' };
+    throw new Error(`${file}: cannot read (${(code === undefined ? undefined : why[code]) ?? code ?? (err as Error).message})`);
   }
   const rows = text.split(/\r?\n/)
     .map((l, i) => ({ cells: splitLine(l, `${file}:${i + 1}`), line: i + 1 }))
