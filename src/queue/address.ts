@@ -30,19 +30,20 @@ export function parseQueueUrl(raw: string): QueueAddress {
   } catch {
     throw new Error(`expected ${QUEUE_URL_FORM}, got something that is not a URL`);
   }
-  const safe = () => describeAddress({ host: url.hostname, port: Number(url.port || DEFAULT_PORT), db: 0, tls: url.protocol === 'rediss:' });
   if (url.protocol !== 'redis:' && url.protocol !== 'rediss:') throw new Error(`expected ${QUEUE_URL_FORM}, got a ${url.protocol}// URL`);
   if (url.hostname === '') throw new Error(`expected ${QUEUE_URL_FORM}: the host is missing`);
+  const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
   const port = Number(url.port || DEFAULT_PORT);
+  const tls = url.protocol === 'rediss:';
   const dbText = url.pathname.replace(/^\//, '');
-  const db = dbText === '' ? 0 : Number(dbText);
-  if (!/^\d*$/.test(dbText) || !Number.isInteger(db) || db > 15) throw new Error(`${safe()}: the database after the port must be a number from 0 to 15`);
-  if (url.search !== '' || url.hash !== '') throw new Error(`${safe()}: query and fragment are not supported (expected ${QUEUE_URL_FORM})`);
+  const safe = `${url.protocol}//${url.host}`;
+  if (!/^\d*$/.test(dbText)) throw new Error(`${safe}: the database after the port must be a number`);
+  if (url.search !== '' || url.hash !== '') throw new Error(`${safe}: query and fragment are not supported (expected ${QUEUE_URL_FORM})`);
   return {
-    host: url.hostname.replace(/^\[(.*)\]$/, '$1'),
+    host,
     port,
-    db,
-    tls: url.protocol === 'rediss:',
+    db: Number(dbText || 0),
+    tls,
     ...(url.username === '' ? {} : { username: decodeURIComponent(url.username) }),
     ...(url.password === '' ? {} : { password: decodeURIComponent(url.password) }),
   };

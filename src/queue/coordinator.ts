@@ -129,8 +129,8 @@ export class QueueRunner {
   /** Adds the jobs; one left failed by an earlier run is removed first, so it is tried afresh. */
   private async enqueue(kind: string, jobs: Job[]): Promise<void> {
     await Promise.all(jobs.map(async (job) => {
-      const old = await this.queue.getJob(jobIdOf(kind, job.id));
-      if (old !== undefined && (await old.isFailed())) await old.remove();
+      const jobId = jobIdOf(kind, job.id);
+      if ((await this.queue.getJobState(jobId)) === 'failed') await this.queue.remove(jobId);
     }));
     await this.queue.addBulk(jobs.map((job) => ({
       name: kind,
@@ -145,12 +145,14 @@ export class QueueRunner {
    * added again.
    */
   private async collect(kind: string, jobId: string, job: Job): Promise<{ result: unknown; job: BullJob } | undefined> {
+    // The state first: a pending job's data (a checkpoint to continue, megabytes) is not fetched on every sweep.
+    const state = await this.queue.getJobState(jobId);
+    if (state !== 'completed' && state !== 'failed' && state !== 'unknown') return undefined;
     const found = await this.queue.getJob(jobId);
     if (found === undefined) {
       await this.enqueue(kind, [job]);
       return undefined;
     }
-    const state = await found.getState();
     if (state === 'failed') {
       throw new JobFailed(`${kind} ${job.id}: queue job ${jobId} failed ${found.attemptsMade} time${found.attemptsMade === 1 ? '' : 's'} at ${this.where}, the last on ${found.failedReason}`);
     }
