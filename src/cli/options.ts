@@ -46,7 +46,11 @@ const show = (value: unknown): string => (Array.isArray(value) ? value.join(',')
 export function helpOf(row: Flag): string {
   const fallback = row.defaultText ?? (row.default === undefined ? undefined : show(row.default));
   // A help that says its default itself ("(default: on for cifar10)") keeps only that one.
-  return fallback === undefined || row.help.includes('(default') ? row.help : `${row.help} (default: ${fallback})`;
+  if (fallback === undefined || row.help.includes('(default')) return row.help;
+  // "(0 = dataset default)" with default 0 reads once: "(default: 0 = dataset default)".
+  const zero = / \(0 = ([^)]*)\)/.exec(row.help);
+  if (fallback === '0' && zero !== null) return `${row.help.replace(zero[0], '')} (default: 0 = ${zero[1]})`;
+  return `${row.help} (default: ${fallback})`;
 }
 
 /**
