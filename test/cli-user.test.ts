@@ -74,6 +74,7 @@ describe('a start that fails names the flag and leaves no run folder', () => {
     }, /^autoflood: error: --agent: cannot read .*agent\.json/m],
     ['a CSV file that is not there', async () => ['grid', '--dataset', 'csv:/nonexistent/data.csv'], /--dataset csv:\/nonexistent\/data\.csv: cannot read \(no such file\)$/m],
     ['an agent file that is not there', async () => ['tune', '--method', 'agent', '--agent', '/nonexistent/agent.json'], /--agent: no such file: \/nonexistent\/agent\.json$/m],
+    ['augmentation of tabular data', async () => ['grid', '--augment', 'true'], /--augment: random crops and flips need images; two-gaussians has features of shape \[10\]/],
     ['a ResNet on tabular data', async () => ['train', '--model', 'resnet'], /--model resnet: a ResNet needs images .*shape \[10\] \(use --model mlp\)/],
     ['an out folder inside a file', async () => {
       const file = path.join(await tmp(), 'a-file');

@@ -42,6 +42,9 @@ export async function prepareTask(options: Record<string, unknown>, omit: (keyof
   const dataset = await loadTaskData(config);
   // Loaded here, when a command runs: these load TensorFlow.js.
   const [{ modelSpecFor }, { defaultModelSpec, PAPER_MLP }] = await Promise.all([import('../train/trainer.js'), import('../models/index.js')]);
+  if (config.augment && dataset.featureShape.length !== 3) {
+    throw new UsageError(`--augment: random crops and flips need images; ${config.dataset} has features of shape [${dataset.featureShape.join(', ')}]`);
+  }
   const spec = modelSpecFor(config);
   if (spec.kind === 'resnet') {
     if (dataset.featureShape.length !== 3) {
