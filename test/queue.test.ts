@@ -128,15 +128,19 @@ describe('trials through a Redis queue', { timeout: 150_000 }, () => {
     await Promise.all([a.waitFor(/taking jobs/), b.waitFor(/taking jobs/)]);
     const out = await tmpDir('queue-a');
     const coordinator = start([...GRID, '--queue', url, '--out', out]);
-    const [, killed] = await a.waitFor(/running trial ([0-9a-f]{16})/);
-    a.kill('SIGKILL');
+    // Whichever worker starts a trial first is killed in the middle of it.
+    const running = /running trial ([0-9a-f]{16})/;
+    await until(() => running.test(a.text) || running.test(b.text), 60_000, 'a worker to start a trial');
+    const [victim, survivor] = running.test(a.text) ? [a, b] : [b, a];
+    const killed = (victim.text.match(running) as RegExpMatchArray)[1];
+    victim.kill('SIGKILL');
     assert.equal(await coordinator.exited, 0, coordinator.text);
-    assert.match(b.text, new RegExp(`running trial ${killed}`), 'the killed worker\'s trial went to the other worker');
+    assert.match(survivor.text, new RegExp(`running trial ${killed}`), 'the killed worker\'s trial went to the other worker');
     assertSameAsLocal(out);
     for (const p of [a, b, coordinator]) assert.ok(!p.text.includes(PASSWORD), 'the password is in a log');
-    b.kill('SIGTERM');
-    assert.equal(await b.exited, 0, b.text);
-    assert.match(b.text, /worker stopped: \d+ done/);
+    survivor.kill('SIGTERM');
+    assert.equal(await survivor.exited, 0, survivor.text);
+    assert.match(survivor.text, /worker stopped: \d+ done/);
   });
 
   it('a coordinator killed and resumed collects what finished meanwhile; a second coordinator is refused', async () => {
