@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { execFile, execFileSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { appendFile, readFile, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { promisify } from 'node:util';
@@ -94,6 +94,22 @@ describe('a start that fails names the flag and leaves no run folder', () => {
       assert.equal(existsSync(out), false, 'no run folder');
     });
   }
+
+  it('a start that fails after the folder was made removes it, but never a folder that was there before', async () => {
+    const out = path.join(await tmp(), 'grid');
+    const grid = ['grid', '--levels', '0', '--epochs', '1', ...TINY_FLAGS, '--out', out];
+    const unreachable = ['--queue', 'redis://127.0.0.1:9'];
+    const failed = await autoflood([...grid, ...unreachable]);
+    assert.equal(failed.code, 1, failed.stderr);
+    assert.match(failed.stderr, /--queue: cannot reach Redis/);
+    assert.equal(existsSync(out), false, 'the folder this start made is gone');
+    await mkdir(out);
+    assert.equal((await autoflood([...grid, ...unreachable])).code, 1);
+    assert.ok(existsSync(out), 'a folder that was there before stays');
+    assert.equal((await autoflood([...grid, '--resume'])).code, 0);
+    assert.equal((await autoflood([...grid, '--resume', ...unreachable])).code, 1);
+    assert.equal(savedLines(path.join(out, 'trials.jsonl')), 1, 'a resumed run that fails keeps its trainings');
+  });
 
   it('warns when the flood level is above the loss of a uniform guess', async () => {
     const r = await autoflood(['train', '--flood', '1000', ...TINY_FLAGS, '--epochs', '1', '--out', path.join(await tmp(), 'run')]);
