@@ -59,7 +59,7 @@ export function createProgress(label: string, total: number, logger: winston.Log
   // Long epochs (CIFAR on a CPU) still give a line every LOG_INTERVAL_S.
   const timer = setInterval(() => {
     if (latest !== '' && performance.now() / 1000 - lastLog >= LOG_INTERVAL_S) log();
-  }, 1000 * LOG_INTERVAL_S);
+  }, 1000);
   timer.unref();
   return {
     update: (done, status, newTotal) => {
