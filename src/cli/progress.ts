@@ -49,23 +49,29 @@ export function createProgress(label: string, total: number, logger: winston.Log
       },
     };
   }
+  const now = () => performance.now() / 1000;
   let lastLog = 0;
+  let lastUpdate = now();
   let known = total;
   let latest = '';
   const log = () => {
-    lastLog = performance.now() / 1000;
+    lastLog = now();
     logger.info(`${label} ${latest}`);
   };
-  // Long epochs (CIFAR on a CPU) still give a line every LOG_INTERVAL_S.
+  // Work in worker threads leaves the event loop free: a line every LOG_INTERVAL_S whatever the updates.
   const timer = setInterval(() => {
-    if (latest !== '' && performance.now() / 1000 - lastLog >= LOG_INTERVAL_S) log();
+    if (latest !== '' && now() - lastLog >= LOG_INTERVAL_S) log();
   }, 1000);
   timer.unref();
   return {
     update: (done, status, newTotal) => {
       known = newTotal ?? known;
       latest = `${done}/${known} ${status}`;
-      if (lastLog === 0 || performance.now() / 1000 - lastLog >= LOG_INTERVAL_S) log();
+      // Work on this thread (train's epochs) blocks the timer: log now when the next update, as far
+      // off as the last one, would come too late.
+      const t = now();
+      if (lastLog === 0 || t - lastLog + (t - lastUpdate) >= LOG_INTERVAL_S) log();
+      lastUpdate = t;
     },
     stop: () => clearInterval(timer),
   };
