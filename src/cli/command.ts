@@ -70,7 +70,7 @@ export interface CommandSpec<O = any, R = any> {
 const loadReports = () => import('../report/index.js');
 
 /** Exit code of a run stopped by Ctrl-C (128 + SIGINT). */
-export const INTERRUPTED_EXIT_CODE = 130;
+const INTERRUPTED_EXIT_CODE = 130;
 
 /** Runs one command from commander's raw flag values and its positional arguments. */
 export async function runCommand(spec: CommandSpec, raw: Record<string, unknown>, args: string[] = []): Promise<void> {
