@@ -85,6 +85,9 @@ const filesOf = (dir: string): string[] =>
 /** A grid of 2 levels x 2 seeds, trainings of a few seconds each. */
 const GRID = ['grid', '--dataset', 'two-gaussians', '--noise', '0.1', '--levels', '0,0.2', '--seeds', '2', '--epochs', '300', ...TINY_FLAGS];
 
+/** The queue, to look at from the test; it gives up at once if Redis is gone (no hang). */
+const queueAt = (url: string) => new Queue(QUEUE_NAME, { connection: { ...redisOptions(parseQueueUrl(url)), retryStrategy: () => null } });
+
 describe('trials through a Redis queue', { timeout: 150_000 }, () => {
   let redis: ChildProcess;
   let url = '';
@@ -152,7 +155,7 @@ describe('trials through a Redis queue', { timeout: 150_000 }, () => {
     await assert.rejects(claimCoordinator(out), new RegExp(`being coordinated by pid ${first.child.pid} on this host`));
     first.kill('SIGKILL');
     // The worker finishes the run's other trials while no coordinator is there.
-    const queue = new Queue(QUEUE_NAME, { connection: redisOptions(parseQueueUrl(url)) });
+    const queue = queueAt(url);
     try {
       await until(async () => {
         const counts = await queue.getJobCounts('waiting', 'active', 'delayed');
@@ -196,7 +199,7 @@ describe('trials through a Redis queue', { timeout: 150_000 }, () => {
       runGrid({ base, levels: [0], seeds: [0], out: await tmpDir('queue-c'), queue: url }),
       (err: Error) => /^trial [0-9a-f]{16}: queue job trial-[0-9a-f]{16} failed 3 times at redis:\/\/127\.0\.0\.1:\d+\/0, the last on worker \S+ pid \d+: .*absent\.csv/.test(err.message) || assert.fail(err.message),
     );
-    const queue = new Queue(QUEUE_NAME, { connection: redisOptions(parseQueueUrl(url)) });
+    const queue = queueAt(url);
     try {
       const job = await queue.add('trial', { format: 99, kind: 'trial', job: { id: 'x' } }, { jobId: 'trial-from-the-future' });
       await until(async () => (await job.getState()) === 'failed', 20_000, 'the worker to refuse the job');

@@ -93,6 +93,8 @@ export interface ConnectionSettings {
   username?: string;
   password?: string;
   tls?: { servername: string };
+  /** Milliseconds before reconnecting the `times`-th time; null gives up (pending requests fail). */
+  retryStrategy?: (times: number) => number | null;
 }
 
 export function redisOptions(address: QueueAddress): ConnectionSettings {

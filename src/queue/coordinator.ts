@@ -22,6 +22,9 @@ export const ATTEMPTS = 3;
 const RETRY_DELAY_MS = 2000;
 /** Every pending job's state is also read this often (a missed event costs at most this). */
 const SWEEP_MS = 5000;
+/** Redis may restart during a run; unreachable for longer than this, the run stops (resume it later). */
+const RECONNECT_FOR_MS = 40_000;
+const RECONNECT_EVERY_MS = 2000;
 
 /** A job that failed all its attempts. */
 class JobFailed extends Error {}
@@ -35,7 +38,10 @@ export class QueueRunner {
 
   private constructor(address: QueueAddress) {
     this.where = describeAddress(address);
-    const connection = redisOptions(address);
+    const connection = {
+      ...redisOptions(address),
+      retryStrategy: (times: number) => (times * RECONNECT_EVERY_MS > RECONNECT_FOR_MS ? null : RECONNECT_EVERY_MS),
+    };
     this.queue = new Queue(QUEUE_NAME, { connection });
     this.events = new QueueEvents(QUEUE_NAME, { connection });
     this.redis = new Redis(connection);
