@@ -106,7 +106,9 @@ function continueCommand(spec: CommandSpec, out: string): string {
     ...(resumable(spec) ? (argv.includes('--resume') ? [] : ['--resume']) : again !== undefined && !argv.includes(again) ? [again] : []),
   ];
   // A --queue URL's password is not printed back.
-  return ['autoflood', ...argv, ...extra].map((word) => shellWord(hideUrlPasswords(word))).join(' ');
+  // Run through npx (npm exec), the user continues the same way.
+  const words = ['autoflood', ...argv, ...extra].map((word) => shellWord(hideUrlPasswords(word))).join(' ');
+  return process.env.npm_command === 'exec' ? `npx ${words}` : words;
 }
 
 /** Whether `out` holds nothing of value: no finished training and no epoch logged. */
@@ -162,18 +164,23 @@ async function execute(spec: CommandSpec, raw: Record<string, unknown>, args: st
     }
     result = await spec.run(options, context);
   } catch (err) {
+    process.off('SIGINT', onInterrupt);
     // A start that failed leaves no folder it made (never one that was there before, as with --resume).
     if (out !== '' && !existedBefore && existsSync(out) && holdsNothing(out)) await rm(out, { recursive: true, force: true });
     throw err;
   } finally {
     displays.forEach((d) => d.stop());
+  }
+  try {
+    if (spec.report !== undefined) {
+      const files = await (await loadReports()).writeRunReport(out, spec.report(result, options));
+      logger.verbose(`wrote ${files.markdown}, ${files.html}`);
+    }
+    for (const line of spec.lines(result, options, context)) logger.info(line);
+  } finally {
+    // Ctrl-C while the report is written still says what is saved (all of it) and how to finish.
     process.off('SIGINT', onInterrupt);
   }
-  if (spec.report !== undefined) {
-    const files = await (await loadReports()).writeRunReport(out, spec.report(result, options));
-    logger.verbose(`wrote ${files.markdown}, ${files.html}`);
-  }
-  for (const line of spec.lines(result, options, context)) logger.info(line);
 }
 
 /** Level as shown in a status: up to 4 significant digits. */
