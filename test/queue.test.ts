@@ -7,12 +7,14 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { writeFile, utimes } from 'node:fs/promises';
 import { createServer } from 'node:net';
+import { hostname } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Queue } from 'bullmq';
 import { checkRedis, parseQueueUrl, redisOptions } from '../src/queue/address.js';
-import { claimCoordinator } from '../src/queue/lock.js';
+import { claimCoordinator, LOCK_FILE } from '../src/queue/lock.js';
 import { QUEUE_NAME } from '../src/queue/wire.js';
 import { runGrid } from '../src/search/grid.js';
 import { tune } from '../src/search/tune.js';
@@ -84,6 +86,31 @@ const filesOf = (dir: string): string[] =>
 
 /** A grid of 2 levels x 2 seeds, trainings of a few seconds each. */
 const GRID = ['grid', '--dataset', 'two-gaussians', '--noise', '0.1', '--levels', '0,0.2', '--seeds', '2', '--epochs', '300', ...TINY_FLAGS];
+
+describe('the run folder lock', () => {
+  const lockWith = async (content: string, ageMs = 0) => {
+    const dir = await tmpDir('queue-lock');
+    const file = path.join(dir, LOCK_FILE);
+    await writeFile(file, content);
+    const then = new Date(Date.now() - ageMs);
+    await utimes(file, then, then);
+    return dir;
+  };
+  const holder = (pid: number, host = hostname()) => JSON.stringify({ pid, host, since: 'then' });
+
+  it('refuses a live holder, takes over a gone one, and is held by this process until it exits', async () => {
+    const gone = spawn('true');
+    await new Promise((r) => gone.once('exit', r));
+    await assert.rejects(claimCoordinator(await lockWith(holder(process.ppid))), new RegExp(`being coordinated by pid ${process.ppid} on this host since then`));
+    await assert.rejects(claimCoordinator(await lockWith(holder(1, 'elsewhere'))), /being coordinated by pid 1 on elsewhere/);
+    await assert.rejects(claimCoordinator(await lockWith('{"pi')), /being coordinated by pid \? on an unknown host/);
+    for (const dir of [await lockWith(holder(gone.pid as number)), await lockWith(holder(1, 'elsewhere'), 120_000), await lockWith('{"pi', 120_000), await tmpDir('queue-lock')]) {
+      await claimCoordinator(dir);
+      assert.equal(JSON.parse(readFileSync(path.join(dir, LOCK_FILE), 'utf8')).pid, process.pid);
+      await claimCoordinator(dir); // again, for the next batch: already this process's
+    }
+  });
+});
 
 /** The queue, to look at from the test; it gives up at once if Redis is gone (no hang). */
 const queueAt = (url: string) => new Queue(QUEUE_NAME, { connection: { ...redisOptions(parseQueueUrl(url)), retryStrategy: () => null } });

@@ -35,10 +35,19 @@ function alive(pid: number): boolean {
 }
 
 /** Why `holder` still holds the lock, or undefined when it is stale. */
-async function stillHeld(file: string, holder: LockInfo): Promise<string | undefined> {
-  if (holder.host === hostname()) return alive(holder.pid) ? `pid ${holder.pid} on this host` : undefined;
+async function stillHeld(file: string, holder: Partial<LockInfo>): Promise<string | undefined> {
+  if (holder.host === hostname() && holder.pid !== undefined) return alive(holder.pid) ? `pid ${holder.pid} on this host` : undefined;
   const age = Date.now() - (await stat(file)).mtimeMs;
-  return age < STALE_MS ? `pid ${holder.pid} on ${holder.host}` : undefined;
+  return age < STALE_MS ? `pid ${holder.pid ?? '?'} on ${holder.host ?? 'an unknown host'}` : undefined;
+}
+
+/** A lock file's holder; an unreadable file (torn by a crash) holds nothing but its age. */
+function readLock(text: string): Partial<LockInfo> {
+  try {
+    return JSON.parse(text) as LockInfo;
+  } catch {
+    return {};
+  }
 }
 
 /** Creates the lock file; false when one exists. */
@@ -58,7 +67,7 @@ export async function claimCoordinator(dir: string): Promise<void> {
   if (held.has(file)) return;
   const mine: LockInfo = { pid: process.pid, host: hostname(), since: new Date().toISOString() };
   if (!(await create(file, mine))) {
-    const holder = JSON.parse(await readFile(file, 'utf8').catch(() => '{}')) as LockInfo;
+    const holder = readLock(await readFile(file, 'utf8').catch(() => ''));
     const why = await stillHeld(file, holder);
     if (why !== undefined) {
       throw new Error(`${dir} is being coordinated by ${why} since ${holder.since}; one coordinator per run folder (if that process is gone, delete ${file})`);
@@ -66,17 +75,23 @@ export async function claimCoordinator(dir: string): Promise<void> {
     await rm(file, { force: true });
     if (!(await create(file, mine))) throw new Error(`${dir} was claimed by another coordinator at the same moment; one coordinator per run folder`);
   }
+  if (held.size === 0) {
+    setInterval(() => {
+      const now = new Date();
+      for (const f of held) utimes(f, now, now).catch(() => undefined);
+    }, REFRESH_MS).unref();
+    process.once('exit', releaseAll);
+  }
   held.add(file);
-  const refresh = setInterval(() => {
-    const now = new Date();
-    utimes(file, now, now).catch(() => undefined);
-  }, REFRESH_MS);
-  refresh.unref();
-  process.once('exit', () => {
+}
+
+/** At exit: removes the locks this process still holds. */
+function releaseAll(): void {
+  for (const file of held) {
     try {
-      if ((JSON.parse(readFileSync(file, 'utf8')) as LockInfo).pid === process.pid) unlinkSync(file);
+      if (readLock(readFileSync(file, 'utf8')).pid === process.pid) unlinkSync(file);
     } catch {
       // Already gone.
     }
-  });
+  }
 }
