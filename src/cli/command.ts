@@ -11,7 +11,7 @@ import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import type winston from 'winston';
 import { describeBackend, initBackend, type BackendChoice } from '../backend/index.js';
-import { hideUrlPasswords } from '../queue/address.js';
+import { describeAddress, hideUrlPasswords, parseQueueUrl } from '../queue/address.js';
 import type { RunOutput } from '../report/index.js';
 import type { EpochMetrics } from '../train/controller.js';
 import type { TrialResult, TrialSpec } from '../trials/trial.js';
@@ -162,6 +162,8 @@ async function execute(spec: CommandSpec, raw: Record<string, unknown>, args: st
     if (task !== undefined && (fresh || (options.resume === true && !existsSync(path.join(out, DATA_FILE))))) {
       await writeJson(path.join(await ensureDir(out), DATA_FILE), { ...task.data, backend: context.backend });
     }
+    // With --queue, nothing moves until a worker takes the trainings: say where they wait.
+    if (typeof options.queue === 'string') logger.info(`trainings go to the queue at ${describeAddress(parseQueueUrl(options.queue))}, for the workers started with autoflood worker --queue <URL>`);
     result = await spec.run(options, context);
   } catch (err) {
     process.off('SIGINT', onInterrupt);
