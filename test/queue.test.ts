@@ -18,6 +18,7 @@ import { claimCoordinator, LOCK_FILE } from '../src/queue/lock.js';
 import { QUEUE_NAME } from '../src/queue/wire.js';
 import { runGrid } from '../src/search/grid.js';
 import { tune } from '../src/search/tune.js';
+import type { EpochMetrics } from '../src/train/controller.js';
 import type { TrialResult } from '../src/trials/trial.js';
 import { TINY_FLAGS, tinyConfig, tmpDir } from './helpers.js';
 
@@ -200,10 +201,13 @@ describe('trials through a Redis queue', { timeout: 150_000 }, () => {
 
   it('segments (successive halving) carry their checkpoints through the queue; SIGTERM hands the job in progress back', async () => {
     const spec = { config: tinyConfig({ epochs: 60 }), seeds: [0], methods: ['sh' as const], levels: [0, 0.1, 0.2, 0.3], backend: 'wasm' };
-    const local = await tune({ ...spec, out: await tmpDir('queue-sh'), workers: 2 });
+    // Every epoch of every trial reaches the coordinator's onEpoch (progress), as with the local pool.
+    const epochs = { local: new Set<string>(), queued: new Set<string>() };
+    const seen = (into: Set<string>) => (id: string, m: EpochMetrics) => void into.add(`${id}:${m.epoch}`);
+    const local = await tune({ ...spec, out: await tmpDir('queue-sh'), workers: 2, onEpoch: seen(epochs.local) });
     const first = worker();
     await first.waitFor(/taking jobs/);
-    const queued = tune({ ...spec, out: await tmpDir('queue-sh'), queue: url });
+    const queued = tune({ ...spec, out: await tmpDir('queue-sh'), queue: url, onEpoch: seen(epochs.queued) });
     await first.waitFor(/running trial/);
     first.kill('SIGTERM');
     assert.equal(await first.exited, 0, first.text);
@@ -214,6 +218,7 @@ describe('trials through a Redis queue', { timeout: 150_000 }, () => {
     assert.deepEqual(results.map((r) => r.id).sort(), [...expected.keys()].sort());
     for (const r of results) assert.equal(numbers(r), expected.get(r.id), `trial ${r.id} differs from the local pool's`);
     assert.ok(results.some((r) => r.segment?.from !== undefined), 'some trials continued a checkpoint');
+    assert.deepEqual([...epochs.queued].sort(), [...epochs.local].sort());
     second.kill('SIGKILL');
   });
 

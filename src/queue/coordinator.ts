@@ -76,7 +76,8 @@ export class QueueRunner {
     };
     const onProgress = ({ jobId, data }: { jobId: string; data: unknown }) => {
       const job = pending.get(jobId);
-      if (job !== undefined && typeof data === 'object') options.onEpoch?.(job.id, fromWire(data) as EpochMetrics);
+      const epochs = (fromWire(data) as { epochs?: EpochMetrics[] } | null)?.epochs;
+      if (job !== undefined && Array.isArray(epochs)) for (const m of epochs) options.onEpoch?.(job.id, m);
     };
     const onAbort = () => wake();
     this.events.on('completed', onFinished);

@@ -46,17 +46,29 @@ export interface QueueWorker {
   stop(): Promise<void>;
 }
 
-/** Epochs are reported to the coordinator at most this often per job. */
+/** A job's epochs go to the coordinator in batches, at most this often. */
 const PROGRESS_MS = 250;
 
-/** Reports a job's epochs through BullMQ progress events, at most one per PROGRESS_MS. */
-function progressOf(job: BullJob): (id: string, metrics: EpochMetrics) => void {
+/**
+ * Reports a job's epochs through BullMQ progress events (`{ epochs: [...] }`), batched, so a
+ * short epoch does not cost a Redis request each; `flush` sends the rest before the result.
+ */
+function progressOf(job: BullJob): { onEpoch: (id: string, metrics: EpochMetrics) => void; flush: () => Promise<void> } {
+  let batch: EpochMetrics[] = [];
   let last = 0;
-  return (_id, metrics) => {
-    const now = Date.now();
-    if (now - last < PROGRESS_MS) return;
-    last = now;
-    job.updateProgress(toWire(metrics) as object).catch(() => undefined);
+  const flush = async () => {
+    if (batch.length === 0) return;
+    const epochs = batch;
+    batch = [];
+    last = Date.now();
+    await job.updateProgress({ epochs: toWire(epochs) });
+  };
+  return {
+    onEpoch: (_id, metrics) => {
+      batch.push(metrics);
+      if (Date.now() - last >= PROGRESS_MS) flush().catch(() => undefined);
+    },
+    flush: () => flush().catch(() => undefined),
   };
 }
 
@@ -82,9 +94,10 @@ export async function startQueueWorker(url: string, options: QueueWorkerOptions 
     onEvent?.({ type: 'start', kind, job, attempt: bullJob.attemptsMade + 1 });
     const started = performance.now();
     const pool = idle.pop() ?? new WorkerPool({ workers: 1, backend });
+    const progress = progressOf(bullJob);
     let result: unknown;
     try {
-      [result] = await pool.run(kind, [job], { onEpoch: progressOf(bullJob), signal });
+      [result] = await pool.run(kind, [job], { onEpoch: progress.onEpoch, signal });
     } catch (err) {
       await pool.close();
       // The pool names the job ("trial <id>: ..."); the coordinator does that already.
@@ -94,6 +107,7 @@ export async function startQueueWorker(url: string, options: QueueWorkerOptions 
       throw new WaitingError();
     }
     idle.push(pool);
+    await progress.flush();
     const { value, bytes } = splitResult(result, name);
     for (const [field, data] of bytes) await redis.set(bytesKey(bullJob.id as string, field), Buffer.from(data));
     onEvent?.({ type: 'done', kind, job, seconds: (performance.now() - started) / 1000 });
