@@ -21,7 +21,7 @@ import { mean, pairedDifference } from '../src/util/stats.js';
 const [dir, kText = '3'] = process.argv.slice(2);
 if (dir === undefined) throw new Error('usage: bench/once-splits.ts <train-agent --design once folder> [splits]');
 const k = Number(kText);
-const config = await readJson<{ tasks: string; instances: number; seed: number; l2: number; generations: number }>(path.join(dir, 'config.json'));
+const config = await readJson<{ tasks: string; instances: number; seed: number; l2: number; generations: number; features?: string[] }>(path.join(dir, 'config.json'));
 const distribution = taskDistribution(config.tasks);
 const configs = Array.from({ length: config.instances }, (_, i) => distribution.sample(config.seed, i));
 const log = await RunLog.open(dir);
@@ -37,7 +37,7 @@ console.log('|---|---|---|---|---|---|---|');
 for (let s = 0; s < k; s++) {
   const own = tasks.slice(s * size, (s + 1) * size);
   const others = tasks.filter((_, i) => i < s * size || i >= (s + 1) * size);
-  const { params } = fitOncePolicy(own, { generations: config.generations, cem: ONCE_DEFAULTS.cem, l2: config.l2, seed: s });
+  const { params } = fitOncePolicy(own, { generations: config.generations, cem: ONCE_DEFAULTS.cem, l2: config.l2, seed: s, features: config.features });
   const rule = bestConstant(own);
   const agentOthers = others.map((t) => gainAt(t, multipleOf(params, t.features)));
   const ruleOthers = others.map((t) => gainAt(t, rule.multiple));
