@@ -50,29 +50,11 @@ export const trainAgentCommand: CommandSpec<TrainAgentFlags, { agent: AgentFile;
   ],
   outPrefix: (o) => `agents/${String(o.tasks)}`,
   run(o, context) {
-    if (o.design === 'once') {
-      return trainOnceAgent({
-        tasks: o.tasks,
-        instances: o.instances,
-        generations: o.generations ?? o1.generations,
-        cem: { ...o1.cem, population: o.population ?? o1.cem.population, eliteFraction: o.elite ?? o1.cem.eliteFraction, initialStd: o.std },
-        l2: o.l2,
-        seed: o.seed,
-        out: context.out,
-        resume: o.resume,
-        workers: o.workers,
-        queue: o.queue,
-        backend: context.backend,
-        ...context.poolProgress('train-agent'),
-      });
-    }
-    return trainAgent({
+    const defaults = o.design === 'once' ? o1 : d;
+    const common = {
       tasks: o.tasks,
-      design: o.design,
-      generations: o.generations ?? d.generations,
-      tasksPerGeneration: o.tasksPerGeneration,
-      cem: { ...d.cem, population: o.population ?? d.cem.population, eliteFraction: o.elite ?? d.cem.eliteFraction, initialStd: o.std },
-      schedule: { decisions: o.decisions, warmupFraction: o.warmup },
+      generations: o.generations ?? defaults.generations,
+      cem: { ...defaults.cem, population: o.population ?? defaults.cem.population, eliteFraction: o.elite ?? defaults.cem.eliteFraction, initialStd: o.std },
       seed: o.seed,
       out: context.out,
       resume: o.resume,
@@ -80,6 +62,13 @@ export const trainAgentCommand: CommandSpec<TrainAgentFlags, { agent: AgentFile;
       queue: o.queue,
       backend: context.backend,
       ...context.poolProgress('train-agent'),
+    };
+    if (o.design === 'once') return trainOnceAgent({ ...common, instances: o.instances, l2: o.l2 });
+    return trainAgent({
+      ...common,
+      design: o.design,
+      tasksPerGeneration: o.tasksPerGeneration,
+      schedule: { decisions: o.decisions, warmupFraction: o.warmup },
       onGeneration: (p, generations) => context.logger.info(
         `generation ${p.generation + 1}/${generations}: mean policy ${(100 * p.meanFitness).toFixed(2)} points over no flooding, ` +
           `best ${(100 * p.bestFitness).toFixed(2)}, b/scale ${p.meanMultiple.toFixed(2)}, std ${p.std.toFixed(3)}`,
@@ -88,6 +77,6 @@ export const trainAgentCommand: CommandSpec<TrainAgentFlags, { agent: AgentFile;
   },
   report: ({ agent, curve, families }) => ({ kind: 'train-agent', agent, curve, families }),
   lines: ({ agent }, _o, context) => [
-    `trained on ${String(agent.training.episodes)} episodes in ${Number(agent.training.seconds).toFixed(0)} s; wrote ${context.out}/{agent.json,learning.jsonl,report.md,report.html}`,
+    `trained on ${String(agent.training.episodes)} trainings (${String(agent.training.epochs)} epochs); wrote ${context.out}/{agent.json,learning.jsonl,report.md,report.html}`,
   ],
 };
