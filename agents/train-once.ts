@@ -17,12 +17,12 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { warmupFeatures, WARMUP_FEATURES } from '../envs/features.js';
-import { relativeGridRuns, RULE_FILE, ruleTable, type RelativeGridTask, type RuleFile } from '../src/search/fit-rule.js';
+import { relativeGridRuns, RULE_FILE, ruleFileOf, type RelativeGridTask, type RuleFile } from '../src/search/fit-rule.js';
 import { RunLog, type LoggedRunOptions } from '../src/trials/run-log.js';
 import { SYNTHETIC_NAMES } from '../src/data/synthetic.js';
 import { claimRunFolder, writeJsonl, writeSummary } from '../src/util/files.js';
 import { mean, pairedDifference, type PairedDifference } from '../src/util/stats.js';
-import { MAX_MULTIPLE, saveAgent, type AgentFile, type Schedule } from './agent.js';
+import { decide, saveAgent, type AgentFile, type Schedule } from './agent.js';
 import { initialCem, sampleCandidates, updateCem, type CemSettings } from './cem.js';
 import { AGENT_FILE, agentOf, LEARNING_FILE, score, type LearningPoint } from './train-agent.js';
 import { taskDistribution, type TaskDistribution } from './tasks.js';
@@ -83,10 +83,9 @@ export function gainAt(task: OnceTask, c: number): number {
   return task.gains[k] + (x - k) * (task.gains[k + 1] - task.gains[k]);
 }
 
-/** The multiple the policy `params` picks for `features`: 1.5 x sigmoid(params · features). */
+/** The multiple the policy `params` picks for `features` (the agent's own action at scale 1). */
 export function multipleOf(params: readonly number[], features: readonly number[]): number {
-  const u = features.reduce((s, x, i) => s + params[i] * x, 0);
-  return MAX_MULTIPLE.once / (1 + Math.exp(-u));
+  return decide('once', [features.reduce((s, x, i) => s + params[i] * x, 0)], 1, 0, true);
 }
 
 /** Mean gain of a policy over tasks. */
@@ -143,14 +142,13 @@ export function fitOncePolicy(tasks: readonly OnceTask[], settings: OnceSettings
   return { params, curve };
 }
 
-/** The best constant multiple over tasks (the fixed rule on the same outcomes). */
+/**
+ * The best constant multiple over tasks (the fixed rule on the same outcomes). The mean of
+ * piecewise-linear gains peaks at one of their knots, so only the multiples themselves are tried.
+ */
 export function bestConstant(tasks: readonly OnceTask[]): { multiple: number; gain: number } {
-  let best = { multiple: 0, gain: -Infinity };
-  for (let c = 0; c <= MAX_MULTIPLE.once + 1e-9; c += 0.01) {
-    const gain = mean(tasks.map((t) => gainAt(t, c)));
-    if (gain > best.gain + 1e-12) best = { multiple: Math.round(c * 100) / 100, gain };
-  }
-  return best;
+  return ONCE_MULTIPLES.map((multiple, k) => ({ multiple, gain: mean(tasks.map((t) => t.gains[k])) }))
+    .reduce((a, b) => (b.gain > a.gain ? b : a));
 }
 
 /** One held-out family: the agent and the rule fitted without it, scored on it. */
@@ -216,7 +214,6 @@ export async function trainOnceAgent(options: TrainOnceOptions): Promise<TrainOn
   if (!Number.isInteger(instances) || instances < 2) throw new RangeError(`instances: need at least 2 task instances, got ${instances}`);
   const distribution = options.distribution ?? taskDistribution(tasksName);
   await claimRunFolder(out, { command: 'train-agent', design: 'once', tasks: distribution.name, instances, generations, cem, l2, features, seed, multiples: ONCE_MULTIPLES }, resume);
-  const start = performance.now();
   const configs = Array.from({ length: instances }, (_, i) => distribution.sample(seed, i));
   const log = await RunLog.open(out);
   const grid = await relativeGridRuns(configs, ONCE_MULTIPLES, log, pool);
@@ -226,7 +223,8 @@ export async function trainOnceAgent(options: TrainOnceOptions): Promise<TrainOn
   const epochs = grid.results.reduce((a, r) => a + r.history.length, 0);
   const trainSeconds = grid.results.reduce((a, r) => a + r.wallSeconds, 0);
   const families = crossFamily(tasks, settings);
-  const rule = bestConstant(tasks);
+  const rule = ruleFileOf(grid.tasks, ONCE_MULTIPLES, { tasks: distribution.name, description: distribution.description, instances, seed });
+  const ruleGain = rule.table.find((row) => row.multiple === rule.multiple)?.valGain.mean;
   const agentGain = policyGain(params, tasks);
   const agent = agentOf('once', ONCE_SCHEDULE, params, {
     tasks: distribution.name,
@@ -240,22 +238,16 @@ export async function trainOnceAgent(options: TrainOnceOptions): Promise<TrainOn
     episodes: grid.results.length,
     epochs,
     seed,
-    seconds: (performance.now() - start) / 1000,
     // Summed over the trainings (logged ones included), so a resumed training reports its whole compute.
     workerSeconds: trainSeconds,
     finalMeanFitness: agentGain,
     ruleMultiple: rule.multiple,
-    ruleGain: rule.gain,
+    ruleGain,
   });
-  const { table } = ruleTable(grid.tasks, ONCE_MULTIPLES);
-  const ruleFile: RuleFile = {
-    kind: 'flood-rule', formatVersion: 1, multiple: rule.multiple,
-    fittedOn: { tasks: distribution.name, description: distribution.description, instances, seed }, table,
-  };
   await saveAgent(path.join(out, AGENT_FILE), agent);
-  await writeFile(path.join(out, RULE_FILE), `${JSON.stringify(ruleFile, null, 2)}\n`);
+  await writeFile(path.join(out, RULE_FILE), `${JSON.stringify(rule, null, 2)}\n`);
   await writeJsonl(path.join(out, LEARNING_FILE), curve);
   await writeSummary(out, 'train-agent', { agentFile: AGENT_FILE, learningFile: LEARNING_FILE, ruleFile: RULE_FILE, training: agent.training, families });
   await log.deleteCheckpoints();
-  return { agent, rule: ruleFile, curve, families };
+  return { agent, rule, curve, families };
 }

@@ -24,6 +24,7 @@ const TRAINING_FIELDS: [key: string, label: string, format: (v: unknown) => stri
   ['epochs', 'Training epochs (compute)', (v) => count(Number(v))],
   ['seed', 'Seed', String],
   ['seconds', 'Wall time', (v) => duration(Number(v))],
+  ['workerSeconds', 'Worker time (summed over the trainings)', (v) => duration(Number(v))],
   ['finalMeanFitness', 'Final mean policy: val acc over no flooding', (v) => (typeof v === 'number' ? `${signed(100 * v)} points` : '—')],
 ];
 

@@ -84,14 +84,15 @@ export async function relativeGridRuns(
   return { tasks, results };
 }
 
-/** The best constant multiple by mean validation gain over no flooding, and every multiple's row. */
-export function ruleTable(tasks: RelativeGridTask[], multiples: readonly number[]): { best: RuleRow; table: RuleRow[] } {
+/** The rule file of a relative grid: every multiple's row, and the multiple best by mean validation gain over no flooding. */
+export function ruleFileOf(tasks: RelativeGridTask[], multiples: readonly number[], fittedOn: RuleFile['fittedOn']): RuleFile {
   const table = multiples.map((multiple, k) => ({
     multiple,
     valGain: stat(tasks.map(({ runs }) => score(runs[k]) - score(runs[0]))),
     testGain: stat(tasks.map(({ runs }) => runs[k].last.testAcc - runs[0].last.testAcc)),
   }));
-  return { best: table.reduce((a, row) => (row.valGain.mean > a.valGain.mean ? row : a)), table };
+  const best = table.reduce((a, row) => (row.valGain.mean > a.valGain.mean ? row : a));
+  return { kind: 'flood-rule', formatVersion: 1, multiple: best.multiple, fittedOn, table };
 }
 
 export async function fitRule(options: FitRuleOptions): Promise<{ rule: RuleFile; summary: RunHeader & RuleFile; results: TrialResult[] }> {
@@ -102,11 +103,7 @@ export async function fitRule(options: FitRuleOptions): Promise<{ rule: RuleFile
   const configs = Array.from({ length: instances }, (_, i) => distribution.sample(seed, i));
   const log = await RunLog.open(out);
   const grid = await relativeGridRuns(configs, RELATIVE_LEVELS, log, pool);
-  const { best, table } = ruleTable(grid.tasks, RELATIVE_LEVELS);
-  const rule: RuleFile = {
-    kind: 'flood-rule', formatVersion: 1, multiple: best.multiple,
-    fittedOn: { tasks: distribution.name, description: distribution.description, instances, seed }, table,
-  };
+  const rule = ruleFileOf(grid.tasks, RELATIVE_LEVELS, { tasks: distribution.name, description: distribution.description, instances, seed });
   await writeFile(path.join(out, RULE_FILE), `${JSON.stringify(rule, null, 2)}\n`);
   const summary = await writeSummary(out, 'fit-rule', rule);
   await log.deleteCheckpoints();
