@@ -158,11 +158,37 @@ function methodRunsOf(config: Partial<TrainConfig>, seed: number, agentAcc: [num
 const METHODS: Method[] = ['agent', 'heuristic', 'grid', 'none'];
 
 /** The outcomes of `methods` on one task's finished trainings, read by the methods' own plans. */
-function methodOutcomes(runs: TrialResult[], methods: Method[]) {
+function methodOutcomes(runs: TrialResult[], methods: Method[], check = false) {
   const done = new Map(runs.map((r) => [r.id, r]));
   const config = { ...runs[0].config, flood: 0 };
-  return methods.map((m) => planOf(m, config, { methods, levels: LEVELS, agent: AGENT }).outcome(done));
+  return methods.map((m) => planOf(m, config, { methods, levels: LEVELS, agent: AGENT, check }).outcome(done));
 }
+
+test('a checked agent keeps its run only where it validates better than b = 0, and pays for that run', async () => {
+  // Seed 0: the agent validates at 0.84 against b = 0's 0.78 (last) and 0.8 (ES): kept. Seed 1: 0.79 / 0.79 against 0.8 / 0.81: b = 0's readings.
+  const perSeed = SEEDS.map((seed) => methodRunsOf({}, seed, seed === 0 ? [0.84, 0.82] : [0.79, 0.83], [0.83, 0.8]));
+  const outcomes = perSeed.flatMap((runs) => methodOutcomes(runs, METHODS, true));
+  const agent = outcomes.filter((o) => o.method === 'agent');
+  const none = outcomes.filter((o) => o.method === 'none');
+  assert.deepEqual(agent.map((o) => o.kept), [{ last: true, bestVal: true }, { last: false, bestVal: false }]);
+  assert.deepEqual(agent.map((o) => o.readouts.last.testAcc), [0.82, none[1].readouts.last.testAcc]);
+  assert.deepEqual(agent[1].readouts.bestVal, none[1].readouts.bestVal);
+  assert.deepEqual(agent.map((o) => o.floodLevel.last), [0.15, 0]);
+  assert.ok(agent[1].trajectory.every((b) => b === 0), 'a reverted agent reports the b = 0 run\'s levels');
+  assert.deepEqual(agent.map((o) => o.epochs), [2 * EPOCHS, 2 * EPOCHS], 'its own run and the b = 0 run');
+  assert.ok(agent.every((o) => o.trialIds.includes(none[0].trialIds[0]) || o.trialIds.includes(none[1].trialIds[0])));
+  // Unchecked methods are as before.
+  assert.equal(outcomes.find((o) => o.method === 'grid')?.kept, undefined);
+  const summary: TuneSummary = {
+    dataset: 'two-gaussians', noise: 0.1, seeds: SEEDS, levels: LEVELS, methods: summarizeOutcomes(outcomes, METHODS), outcomes,
+  };
+  assert.deepEqual(summary.methods.find((m) => m.method === 'agent')?.kept, { last: 1, bestVal: 1 });
+  const files = await writeRunReport(await tmp(), { kind: 'tune', summary, results: perSeed.flat() });
+  const md = await readFile(files.markdown, 'utf8');
+  assert.match(md, /\*\*checked\*\* \(agent, heuristic; `--check`\)/);
+  assert.match(md, /\| agent \|[^\n]*\| 16 \|[^\n]*\| last epoch 1, early stopping 1 of 2 \|/);
+  assert.match(md, /\| grid search \|[^\n]*\| — \|\n/);
+});
 
 test('writeTuneReport: methods table, b trajectories, accuracy per method and loss curves', async () => {
   const dir = await tmp();

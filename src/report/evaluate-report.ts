@@ -63,7 +63,7 @@ export function evaluateReport(summary: EvaluateSummary): Report {
       (levels !== undefined && levels.length > 0
         ? ` The searches consider ${levels.length} flood levels (b from ${formatLevel(Math.min(...levels))} to ${formatLevel(Math.max(...levels))}).`
         : ' The searches consider b = 0, 0.1, ..., 1 x each task\'s loss scale.'),
-    methodsNote(methods),
+    methodsNote(methods, summary.outcomes),
   ].join('\n\n');
   const points = summary.outcomes.flatMap((o) => {
     const i = instances.findIndex((t) => t.seed === o.seed);

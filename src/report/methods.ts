@@ -23,7 +23,7 @@ export const METHOD_LABEL: Record<Method, string> = {
 };
 
 /** What each method does and what its b means, as a bullet list. */
-export function methodsNote(methods: Method[]): string {
+export function methodsNote(methods: Method[], outcomes: MethodOutcome[] = []): string {
   const about: Record<Method, string> = {
     agent: '**agent**: one training; the trained policy sets b after a warm-up without flooding. b is the last level in force.',
     heuristic: '**heuristic**: one training; the reference\'s controller moves b by ±alpha after each epoch as validation ' +
@@ -38,7 +38,11 @@ export function methodsNote(methods: Method[]): string {
       'Without given levels, the levels are 0, 0.1, ..., 1 x the task\'s loss scale.',
     none: '**no flooding**: one training with b = 0 (the grid\'s b = 0 run).',
   };
-  return methods.map((m) => `- ${about[m]}`).join('\n');
+  const checked = methods.filter((m) => outcomes.some((o) => o.method === m && o.kept !== undefined));
+  const check = checked.length === 0 ? [] : [`**checked** (${checked.map((m) => METHOD_LABEL[m]).join(', ')}; \`--check\`): each ` +
+    'also has the run without flooding (same data and initialisation) and, under each reading, keeps its own run only where ' +
+    'its validation accuracy is higher, else reads the b = 0 run; the cost includes that run. "Own run kept" counts where it was.'];
+  return [...methods.map((m) => about[m]), ...check].map((line) => `- ${line}`).join('\n');
 }
 
 /**
@@ -75,7 +79,7 @@ export function methodsTable(methods: MethodSummary[], outcomes: MethodOutcome[]
       'Method',
       ...READINGS.flatMap((r) => [`Test acc, ${READING_SHORT[r]}`, `Test acc, ${READING_SHORT[r]} (clean labels)`]),
       ...READINGS.map((r) => `b, ${READING_SHORT[r]}`),
-      `Epochs trained per ${per}`, `Wall time per ${per}`, 'Compute vs grid', 'ES reading before flooding',
+      `Epochs trained per ${per}`, `Wall time per ${per}`, 'Compute vs grid', 'ES reading before flooding', 'Own run kept (checked)',
     ],
     rows: methods.map((m) => [
       METHOD_LABEL[m.method] ?? m.method,
@@ -85,6 +89,7 @@ export function methodsTable(methods: MethodSummary[], outcomes: MethodOutcome[]
       durationStat(m.seconds),
       grid !== undefined && grid.epochs.mean > 0 ? `${(100 * m.epochs.mean / grid.epochs.mean).toFixed(1)}%` : '—',
       `${m.esBeforeFlooding ?? 0} of ${m.testAcc.last.n}`,
+      m.kept === undefined ? '—' : READINGS.map((r) => `${READING_SHORT[r]} ${m.kept?.[r]}`).join(', ') + ` of ${m.testAcc.last.n}`,
     ]),
   };
 }

@@ -56,7 +56,7 @@ export function tuneReport(summary: TuneSummary, results: TrialResult[]): Report
       (levels !== undefined && levels.length > 0
         ? ` The searches consider ${levels.length} flood levels (b from ${formatLevel(Math.min(...levels))} to ${formatLevel(Math.max(...levels))}).`
         : ' The searches consider b = 0, 0.1, ..., 1 x the task\'s loss scale' + scaleNote(summary.outcomes) + '.'),
-    methodsNote(methods),
+    methodsNote(methods, summary.outcomes),
     'Test accuracies are percentages against the noisy and the clean test labels, mean ± std over seeds, under two ' +
       'readings: the last epoch (no early stopping) and the epoch of best validation accuracy (early stopping).',
   ].join('\n\n');

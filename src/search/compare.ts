@@ -45,7 +45,15 @@ export interface MethodSpec {
   ruleMultiple?: number;
   halving?: Partial<HalvingSettings>;
   pbt?: Partial<PbtSettings>;
+  /**
+   * Check the one-run methods (agent, rule, heuristic) against the run without flooding: keep
+   * the method's run only where it validates better (default true; see `checkedPlan`).
+   */
+  check?: boolean;
 }
+
+/** The one-run methods that `check` applies to. */
+export const CHECKED_METHODS: readonly Method[] = ['agent', 'rule', 'heuristic'];
 
 /** The task's levels: explicit, or relative to its scale (stage 1: the scale trial). */
 function levelsOf(config: TrainConfig, spec: MethodSpec, done: Done): { levels?: number[]; scale?: number; scaleIds: string[] } {
@@ -112,8 +120,48 @@ function rulePlan(config: TrainConfig, spec: MethodSpec): MethodPlan {
   return { ...plan, outcome: (done) => ({ ...plan.outcome(done), scale: lossScale(finished(done, scale)) }) };
 }
 
-/** The plan of one method on one task. */
+/**
+ * A one-run method checked against the run without flooding (same data and initialisation): both
+ * train, and under each reading the method keeps its own run only if that run's validation
+ * accuracy is higher (the grid's choice over the two); otherwise its reading is the b = 0 run's.
+ * A tool that floods where flooding hurts is worse than none, and validation sees most of that
+ * for the price of one more run (shared with `none`, and trained beside the method's run).
+ */
+export function checkedPlan(plan: MethodPlan, config: TrainConfig): MethodPlan {
+  const zero = noFlood(config);
+  return {
+    method: plan.method,
+    next(done) {
+      const own = plan.next(done);
+      return done.has(zero.id) || own.some((t) => t.id === zero.id) ? own : [...own, zero];
+    },
+    outcome(done) {
+      const inner = plan.outcome(done);
+      const base = finished(done, zero);
+      const kept = Object.fromEntries(READINGS.map((r) => [r, finished(done, inner.runs[r])[r].valAcc > base[r].valAcc])) as Record<Reading, boolean>;
+      const pick = <T>(r: Reading, own: T, zeroValue: T) => (kept[r] ? own : zeroValue);
+      const trialIds = [...inner.trialIds, zero.id];
+      return {
+        ...inner,
+        trialIds,
+        runs: { last: pick('last', inner.runs.last, zero.id), bestVal: pick('bestVal', inner.runs.bestVal, zero.id) },
+        readouts: { last: pick('last', inner.readouts.last, base.last), bestVal: pick('bestVal', inner.readouts.bestVal, base.bestVal) },
+        floodLevel: { last: pick('last', inner.floodLevel.last, 0), bestVal: pick('bestVal', inner.floodLevel.bestVal, 0) },
+        trajectory: kept.last ? inner.trajectory : base.history.map(() => 0),
+        ...spent(trialIds, done),
+        kept,
+      };
+    },
+  };
+}
+
+/** The plan of one method on one task; one-run methods checked against no flooding unless `check` is false. */
 export function planOf(method: Method, config: TrainConfig, spec: MethodSpec): MethodPlan {
+  const plan = uncheckedPlanOf(method, config, spec);
+  return spec.check !== false && CHECKED_METHODS.includes(method) ? checkedPlan(plan, config) : plan;
+}
+
+function uncheckedPlanOf(method: Method, config: TrainConfig, spec: MethodSpec): MethodPlan {
   switch (method) {
     case 'none':
       return singlePlan('none', () => noFlood(config));

@@ -52,13 +52,13 @@ export interface EvaluateSummary {
  * @returns the summary (paired differences with 95% intervals, compute ratio) and every trial.
  */
 export async function evaluateAgent(options: EvaluateOptions): Promise<{ summary: RunHeader & EvaluateSummary; results: TrialResult[] }> {
-  const { agentPath, tasks, instances, seed, out, resume = false, methods, levels, heuristic, ruleMultiple, halving, pbt, ...pool } = options;
+  const { agentPath, tasks, instances, seed, out, resume = false, methods, levels, heuristic, ruleMultiple, halving, pbt, check, ...pool } = options;
   if (!Number.isInteger(instances) || instances < 5) {
     throw new RangeError(`instances: need at least 5 held-out task instances, got ${instances}`);
   }
   if (!methods.includes('agent')) throw new RangeError('method: evaluate-agent compares the agent with the others; include agent');
   const distribution = taskDistribution(tasks);
-  const spec: MethodSpec = { methods, levels, agent: await loadAgent(agentPath), heuristic, ruleMultiple, halving, pbt };
+  const spec: MethodSpec = { methods, levels, agent: await loadAgent(agentPath), heuristic, ruleMultiple, halving, pbt, check };
   await claimRunFolder(out, { command: 'evaluate-agent', tasks, instances, seed, ...spec, agent: agentPath }, resume);
   const configs = Array.from({ length: instances }, (_, i) => distribution.sample(seed, i));
   const log = await RunLog.open(out);

@@ -36,6 +36,11 @@ export interface MethodOutcome {
   scale?: number;
   /** The flood levels a search considered. */
   levels?: number[];
+  /**
+   * A checked one-run method (compare.ts `checkedPlan`): per reading, whether its own run
+   * validated better than the run without flooding and was kept (false: the reading is b = 0's).
+   */
+  kept?: Record<Reading, boolean>;
 }
 
 export interface MethodPlan {

@@ -34,6 +34,8 @@ export interface MethodSummary {
    * flooding (a controller's warm-up, or b = 0): there that reading cannot tell methods apart.
    */
   esBeforeFlooding: number;
+  /** A checked one-run method: per reading, the seeds (or instances) where its own run was kept over b = 0. */
+  kept?: Record<Reading, number>;
 }
 
 export interface TuneSummary {
@@ -65,6 +67,9 @@ export function summarizeOutcomes(outcomes: MethodOutcome[], methods: Method[]):
       epochs: stat(mine.map((o) => o.epochs)),
       seconds: stat(mine.map((o) => o.seconds)),
       esBeforeFlooding: mine.filter(esBeforeFlooding).length,
+      ...(mine.some((o) => o.kept !== undefined)
+        ? { kept: Object.fromEntries(READINGS.map((r) => [r, mine.filter((o) => o.kept?.[r] === true).length])) as Record<Reading, number> }
+        : {}),
     };
   });
 }
@@ -75,10 +80,10 @@ export function summarizeOutcomes(outcomes: MethodOutcome[], methods: Method[]):
  * @returns the summary (per method: test accuracy, chosen b, epochs and seconds) and every trial.
  */
 export async function tune(options: TuneOptions): Promise<{ summary: RunHeader & TuneSummary; results: TrialResult[] }> {
-  const { config, seeds, out, resume = false, methods, levels, agentPath, heuristic, ruleMultiple, halving, pbt, ...pool } = options;
+  const { config, seeds, out, resume = false, methods, levels, agentPath, heuristic, ruleMultiple, halving, pbt, check, ...pool } = options;
   if (seeds.length === 0) throw new RangeError('seeds: need at least one seed');
   const agent = methods.includes('agent') ? await loadAgent(agentPath ?? '(no --agent given)') : undefined;
-  const spec: MethodSpec = { methods, levels, agent, heuristic, ruleMultiple, halving, pbt };
+  const spec: MethodSpec = { methods, levels, agent, heuristic, ruleMultiple, halving, pbt, check };
   await claimRunFolder(out, { command: 'tune', config, seeds, ...spec, agent: agentPath }, resume);
   const tasks = seeds.map((seed) => ({ ...config, seed }));
   const log = await RunLog.open(out);

@@ -13,7 +13,7 @@ import { runGrid, type GridSummary } from '../../search/grid.js';
 import { levelGrid } from '../../search/levels.js';
 import { READINGS } from '../../search/select.js';
 import { tune, type TuneSummary } from '../../search/tune.js';
-import { integer, oneOf, real, text, type ValueKind } from '../../util/values.js';
+import { boolean, integer, oneOf, real, text, type ValueKind } from '../../util/values.js';
 import type { CommandContext, CommandSpec } from '../command.js';
 import { poolFlags, seedsKind, trainFlags, UsageError, type Flag } from '../options.js';
 import { checkAgentFile, prepareTask, warnHighLevels, type Task } from '../task.js';
@@ -107,6 +107,7 @@ interface MethodFlags extends PoolFlags {
   minEpochs: number;
   population: number;
   pbtInterval: number;
+  check: boolean;
 }
 
 const methodFlags = (defaults: { method: Method[]; methodText: string }): Flag[] => [
@@ -118,6 +119,7 @@ const methodFlags = (defaults: { method: Method[]; methodText: string }): Flag[]
   { key: 'minEpochs', flag: '--min-epochs <n>', help: 'successive halving: smallest rung budget (0 = as many rungs as the levels allow)', kind: integer(0), default: HALVING_DEFAULTS.minEpochs },
   { key: 'population', flag: '--population <n>', help: 'PBT: members of the population', kind: integer(2, 1000), default: PBT_DEFAULTS.population },
   { key: 'pbtInterval', flag: '--pbt-interval <epochs>', help: 'PBT: epochs per generation (0 = a tenth of the run)', kind: integer(0), default: PBT_DEFAULTS.interval },
+  { key: 'check', flag: '--check <bool>', help: 'agent, rule and heuristic also train b = 0 and keep their own run only where it validates better', kind: boolean, default: true },
 ];
 
 /** The method settings of parsed flags, checked against the run length. */
@@ -128,6 +130,7 @@ function specOf(o: MethodFlags, epochs: number) {
     methods: o.method, levels: o.levels, agentPath: o.agent,
     ruleMultiple: o.method.includes('rule') ? (o.ruleMultiple ?? defaultMultiple()) : undefined,
     halving: { eta: o.eta, minEpochs: o.minEpochs }, pbt: { population: o.population, interval: o.pbtInterval },
+    check: o.check,
   };
 }
 
