@@ -9,28 +9,35 @@
  *   once     - one decision at the end of the warm-up, b = 1.5 x sigmoid(u) x scale, kept to the
  *              end, from what the warm-up showed (WARMUP_FEATURES); trained offline on every
  *              multiple's outcome (train-once.ts)
+ *   twin     - one decision after a whole run without flooding (its twin, same data and
+ *              initialisation): b = c x the warm-up's scale for a second run, c = 0, 0.1, ..., 1
+ *              (10 x sigmoid(u) rounded), from how far the twin memorised (TWIN_FEATURES); trained
+ *              offline like once. It is a method of two runs (compare.ts), not a controller.
  * Saved as one small JSON file (format version, design, features, schedule, parameters, how it
  * was trained).
  */
 import { readFile, writeFile } from 'node:fs/promises';
-import { runScale, stateFeatures, STATE_FEATURES, warmupFeatures, WARMUP_FEATURES } from '../envs/features.js';
+import { runScale, stateFeatures, STATE_FEATURES, twinFeatures, TWIN_FEATURES, warmupFeatures, WARMUP_FEATURES } from '../envs/features.js';
 import type { ControllerContext, EpochMetrics, FloodController } from '../src/train/controller.js';
 import { LinearPolicy } from './policy.js';
 
 export const AGENT_FORMAT_VERSION = 2;
 
-export const DESIGNS = ['once', 'relative', 'steps'] as const;
+export const DESIGNS = ['once', 'relative', 'steps', 'twin'] as const;
 export type Design = (typeof DESIGNS)[number];
 
 /** The largest multiple of the run's scale the agent sets, per design. */
-export const MAX_MULTIPLE: Record<Design, number> = { once: 1.5, relative: 1.2, steps: 1.2 };
+export const MAX_MULTIPLE: Record<Design, number> = { once: 1.5, relative: 1.2, steps: 1.2, twin: 1 };
 
-/** Policy outputs per design: once and relative one, steps two (first level, later steps). */
-export const OUTPUTS: Record<Design, number> = { once: 1, relative: 1, steps: 2 };
+/** Policy outputs per design: once, relative and twin one, steps two (first level, later steps). */
+export const OUTPUTS: Record<Design, number> = { once: 1, relative: 1, steps: 2, twin: 1 };
+
+/** The designs that decide once, so they are trained offline on every multiple's outcome (train-once.ts). */
+export const ONE_DECISION: readonly Design[] = ['once', 'twin'];
 
 /** The state features a design reads, in order. */
 export function featuresOf(design: Design): readonly string[] {
-  return design === 'once' ? WARMUP_FEATURES : STATE_FEATURES;
+  return design === 'once' ? WARMUP_FEATURES : design === 'twin' ? TWIN_FEATURES : STATE_FEATURES;
 }
 
 /** When the agent acts, relative to the run's length. */
@@ -64,6 +71,7 @@ const sigmoid = (u: number) => 1 / (1 + Math.exp(-u));
  * @param first whether this is the run's first decision.
  */
 export function decide(design: Design, outputs: number[], scale: number, level: number, first: boolean): number {
+  if (design === 'twin') return scale * Math.round(10 * MAX_MULTIPLE.twin * sigmoid(outputs[0])) / 10;
   const cap = MAX_MULTIPLE[design] * scale;
   if (design !== 'steps' || first) return cap * sigmoid(outputs[0]);
   return Math.min(cap, level * 2 ** Math.tanh(outputs[1]));
@@ -89,7 +97,7 @@ export function checkAgent(agent: AgentFile, source = 'agent'): AgentFile {
   if (!Array.isArray(agent.features) || agent.features.join('|') !== features.join('|')) {
     throw new Error(`agent: ${source} was trained on other state features (${String(agent.features)})`);
   }
-  if (agent.design === 'once' && agent.schedule?.decisions !== 1) throw new Error(`agent: ${source} has design once but ${agent.schedule?.decisions} decisions`);
+  if (ONE_DECISION.includes(agent.design) && agent.schedule?.decisions !== 1) throw new Error(`agent: ${source} has design ${agent.design} but ${agent.schedule?.decisions} decisions`);
   const size = LinearPolicy.size(features.length, OUTPUTS[agent.design]);
   if (!Array.isArray(agent.params) || agent.params.length !== size || !agent.params.every(Number.isFinite)) {
     throw new Error(`agent: ${source} needs ${size} finite parameters for the ${agent.design} design`);
@@ -112,6 +120,17 @@ export async function loadAgent(file: string): Promise<AgentFile> {
   return checkAgent(agent, file);
 }
 
+/**
+ * The twin design's multiple c of the scale (0, 0.1, ..., 1) for a task whose run without flooding
+ * has finished: b = c x the task's loss scale for the second run.
+ * @param history the finished run without flooding; @param classes the task's classes.
+ */
+export function twinMultiple(agent: AgentFile, history: readonly EpochMetrics[], classes: number): number {
+  if (checkAgent(agent).design !== 'twin') throw new Error(`agent: twinMultiple needs a twin agent, got design ${agent.design}`);
+  const policy = new LinearPolicy(TWIN_FEATURES.length, 1, agent.params);
+  return decide('twin', policy.act(twinFeatures(history, classes)), 1, 0, true);
+}
+
 /** The agent as a controller: no flooding until its first decision, then its level until the next. */
 export class AgentController implements FloodController {
   readonly name = 'agent';
@@ -122,6 +141,9 @@ export class AgentController implements FloodController {
 
   constructor(agent: AgentFile) {
     this.agent = checkAgent(agent);
+    if (agent.design === 'twin') {
+      throw new Error('agent: a twin agent sets b for a second run from a finished run without flooding, not during a run; use twinMultiple, or tune / evaluate-agent');
+    }
     this.policy = new LinearPolicy(featuresOf(agent.design).length, OUTPUTS[agent.design], agent.params);
   }
 

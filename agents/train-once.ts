@@ -16,13 +16,14 @@
  */
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { warmupFeatures, WARMUP_FEATURES } from '../envs/features.js';
+import { twinFeatures, TWIN_FEATURES, warmupFeatures } from '../envs/features.js';
 import { relativeGridRuns, RULE_FILE, ruleFileOf, type RelativeGridTask, type RuleFile } from '../src/search/fit-rule.js';
 import { RunLog, type LoggedRunOptions } from '../src/trials/run-log.js';
 import { SYNTHETIC_NAMES } from '../src/data/synthetic.js';
+import { RELATIVE_LEVELS } from '../src/search/scale.js';
 import { claimRunFolder, writeJsonl, writeSummary } from '../src/util/files.js';
 import { mean, pairedDifference, type PairedDifference } from '../src/util/stats.js';
-import { decide, saveAgent, type AgentFile, type Schedule } from './agent.js';
+import { decide, featuresOf, saveAgent, type AgentFile, type Schedule } from './agent.js';
 import { initialCem, sampleCandidates, updateCem, type CemSettings } from './cem.js';
 import { AGENT_FILE, agentOf, LEARNING_FILE, score, type LearningPoint } from './train-agent.js';
 import { taskDistribution, type TaskDistribution } from './tasks.js';
@@ -32,6 +33,17 @@ export const ONCE_MULTIPLES = Array.from({ length: 16 }, (_, i) => i / 10);
 
 /** One decision, after the same 20% warm-up the searches use to measure the scale. */
 export const ONCE_SCHEDULE: Schedule = { warmupFraction: 0.2, decisions: 1 };
+
+/** The designs trained here: `once` (reads the warm-up) and `twin` (reads the whole run without flooding). */
+export type OfflineDesign = 'once' | 'twin';
+
+/** The multiples each task runs at: once 0-1.5 (continuing the warm-up), twin 0-1 (the grid's own runs). */
+export const OFFLINE_MULTIPLES: Record<OfflineDesign, readonly number[]> = { once: ONCE_MULTIPLES, twin: RELATIVE_LEVELS };
+
+/** The twin decides once, after its first run (the whole run without flooding) has finished. */
+export const TWIN_SCHEDULE: Schedule = { warmupFraction: 1, decisions: 1 };
+
+const SCHEDULES: Record<OfflineDesign, Schedule> = { once: ONCE_SCHEDULE, twin: TWIN_SCHEDULE };
 
 /** What training knows of one task: the state the agent would see, and every action's reward. */
 export interface OnceTask {
@@ -52,6 +64,8 @@ export interface OnceSettings {
   seed: number;
   /** Features the policy may read (the rest get weight 0); default all. */
   features?: readonly string[];
+  /** Default once. */
+  design?: OfflineDesign;
 }
 
 /**
@@ -60,6 +74,11 @@ export interface OnceSettings {
  * gap features fitted the training families and lost 1.2-2.1 points to the rule on a held-out one.
  */
 export const ONCE_FEATURES: readonly string[] = ['best val loss / ln(classes)', 'best val accuracy above chance'];
+
+/** The features the twin agent reads (all of TWIN_FEATURES until the leave-one-family-out check says otherwise). */
+export const TWIN_READS: readonly string[] = TWIN_FEATURES;
+
+const READS: Record<OfflineDesign, readonly string[]> = { once: ONCE_FEATURES, twin: TWIN_READS };
 
 export const ONCE_DEFAULTS = {
   instances: 48,
@@ -76,28 +95,29 @@ export function familyOf(dataset: string): string {
 }
 
 /** The gain of multiple `c` on a task: linear between the two nearest multiples, clamped to the range. */
-export function gainAt(task: OnceTask, c: number): number {
-  const step = ONCE_MULTIPLES[1];
-  const x = Math.min(Math.max(c / step, 0), ONCE_MULTIPLES.length - 1);
-  const k = Math.min(Math.floor(x), ONCE_MULTIPLES.length - 2);
+export function gainAt(task: OnceTask, c: number, design: OfflineDesign = 'once'): number {
+  const multiples = OFFLINE_MULTIPLES[design];
+  const step = multiples[1];
+  const x = Math.min(Math.max(c / step, 0), multiples.length - 1);
+  const k = Math.min(Math.floor(x), multiples.length - 2);
   return task.gains[k] + (x - k) * (task.gains[k + 1] - task.gains[k]);
 }
 
 /** The multiple the policy `params` picks for `features` (the agent's own action at scale 1). */
-export function multipleOf(params: readonly number[], features: readonly number[]): number {
-  return decide('once', [features.reduce((s, x, i) => s + params[i] * x, 0)], 1, 0, true);
+export function multipleOf(params: readonly number[], features: readonly number[], design: OfflineDesign = 'once'): number {
+  return decide(design, [features.reduce((s, x, i) => s + params[i] * x, 0)], 1, 0, true);
 }
 
 /** Mean gain of a policy over tasks. */
-export function policyGain(params: readonly number[], tasks: readonly OnceTask[]): number {
-  return mean(tasks.map((t) => gainAt(t, multipleOf(params, t.features))));
+export function policyGain(params: readonly number[], tasks: readonly OnceTask[], design: OfflineDesign = 'once'): number {
+  return mean(tasks.map((t) => gainAt(t, multipleOf(params, t.features, design), design)));
 }
 
-/** The tasks of a relative grid over ONCE_MULTIPLES. */
-export function onceTasks(grid: RelativeGridTask[]): OnceTask[] {
+/** The tasks of a relative grid over the design's multiples, with the state the design reads. */
+export function onceTasks(grid: RelativeGridTask[], design: OfflineDesign = 'once'): OnceTask[] {
   return grid.map(({ config, warmup, runs }) => ({
     family: familyOf(config.dataset),
-    features: warmupFeatures(warmup.history, warmup.classes),
+    features: design === 'once' ? warmupFeatures(warmup.history, warmup.classes) : twinFeatures(runs[0].history, runs[0].classes),
     gains: runs.map((r) => score(r) - score(runs[0])),
   }));
 }
@@ -110,19 +130,21 @@ export function onceTasks(grid: RelativeGridTask[]): OnceTask[] {
  */
 export function fitOncePolicy(tasks: readonly OnceTask[], settings: OnceSettings): { params: number[]; curve: LearningPoint[] } {
   if (tasks.length === 0) throw new RangeError('once: need at least one task');
-  const n = WARMUP_FEATURES.length;
-  const used = WARMUP_FEATURES.map((f) => f === 'constant 1' || (settings.features ?? WARMUP_FEATURES).includes(f));
-  const centre = WARMUP_FEATURES.map((f, i) => (f === 'constant 1' ? 0 : mean(tasks.map((t) => t.features[i]))));
-  const spread = WARMUP_FEATURES.map((f, i) => {
+  const design = settings.design ?? 'once';
+  const names = featuresOf(design);
+  const n = names.length;
+  const used = names.map((f) => f === 'constant 1' || (settings.features ?? names).includes(f));
+  const centre = names.map((f, i) => (f === 'constant 1' ? 0 : mean(tasks.map((t) => t.features[i]))));
+  const spread = names.map((f, i) => {
     if (f === 'constant 1') return 1;
     const sd = Math.sqrt(mean(tasks.map((t) => (t.features[i] - centre[i]) ** 2)));
     return sd > 1e-9 ? sd : 1;
   });
-  const standard = tasks.map((t) => ({ ...t, features: t.features.map((x, i) => (WARMUP_FEATURES[i] === 'constant 1' ? 1 : (x - centre[i]) / spread[i])) }));
+  const standard = tasks.map((t) => ({ ...t, features: t.features.map((x, i) => (names[i] === 'constant 1' ? 1 : (x - centre[i]) / spread[i])) }));
   const masked = (p: readonly number[]) => p.map((w, i) => (used[i] ? w : 0));
   const fitness = (p: readonly number[]) => {
     const w = masked(p);
-    return policyGain(w, standard) - settings.l2 * w.reduce((s, x, i) => s + (WARMUP_FEATURES[i] === 'constant 1' ? 0 : x * x), 0);
+    return policyGain(w, standard, design) - settings.l2 * w.reduce((s, x, i) => s + (names[i] === 'constant 1' ? 0 : x * x), 0);
   };
   let state = initialCem(new Array<number>(n).fill(0), settings.cem);
   const curve: LearningPoint[] = [];
@@ -132,13 +154,13 @@ export function fitOncePolicy(tasks: readonly OnceTask[], settings: OnceSettings
     state = updateCem(state, candidates, scores, settings.cem);
     curve.push({
       generation: g, meanFitness: scores[0], bestFitness: Math.max(...scores), populationFitness: mean(scores),
-      std: mean(state.std.filter((_, i) => used[i])), meanMultiple: mean(standard.map((t) => multipleOf(candidates[0], t.features))),
+      std: mean(state.std.filter((_, i) => used[i])), meanMultiple: mean(standard.map((t) => multipleOf(candidates[0], t.features, design))),
       episodes: 0, epochs: 0, seconds: 0,
     });
   }
   // Back to raw features: w_i z_i = (w_i / sd_i) x_i - w_i mu_i / sd_i.
   const w = masked(state.mean);
-  const params = w.map((wi, i) => (WARMUP_FEATURES[i] === 'constant 1' ? wi - w.reduce((s, wj, j) => s + wj * centre[j] / spread[j], 0) : wi / spread[i]));
+  const params = w.map((wi, i) => (names[i] === 'constant 1' ? wi - w.reduce((s, wj, j) => s + wj * centre[j] / spread[j], 0) : wi / spread[i]));
   return { params, curve };
 }
 
@@ -146,8 +168,8 @@ export function fitOncePolicy(tasks: readonly OnceTask[], settings: OnceSettings
  * The best constant multiple over tasks (the fixed rule on the same outcomes). The mean of
  * piecewise-linear gains peaks at one of their knots, so only the multiples themselves are tried.
  */
-export function bestConstant(tasks: readonly OnceTask[]): { multiple: number; gain: number } {
-  return ONCE_MULTIPLES.map((multiple, k) => ({ multiple, gain: mean(tasks.map((t) => t.gains[k])) }))
+export function bestConstant(tasks: readonly OnceTask[], design: OfflineDesign = 'once'): { multiple: number; gain: number } {
+  return OFFLINE_MULTIPLES[design].map((multiple, k) => ({ multiple, gain: mean(tasks.map((t) => t.gains[k])) }))
     .reduce((a, b) => (b.gain > a.gain ? b : a));
 }
 
@@ -172,9 +194,10 @@ export function crossFamily(tasks: readonly OnceTask[], settings: OnceSettings):
     const train = tasks.filter((t) => t.family !== family);
     const test = tasks.filter((t) => t.family === family);
     const { params } = fitOncePolicy(train, settings);
-    const rule = bestConstant(train);
-    const agentGains = test.map((t) => gainAt(t, multipleOf(params, t.features)));
-    const ruleGains = test.map((t) => gainAt(t, rule.multiple));
+    const design = settings.design ?? 'once';
+    const rule = bestConstant(train, design);
+    const agentGains = test.map((t) => gainAt(t, multipleOf(params, t.features, design), design));
+    const ruleGains = test.map((t) => gainAt(t, rule.multiple, design));
     return {
       family, tasks: test.length, agentGain: mean(agentGains), ruleGain: mean(ruleGains),
       ruleMultiple: rule.multiple, agentMinusRule: pairedDifference(agentGains, ruleGains),
@@ -191,8 +214,10 @@ export interface TrainOnceOptions extends LoggedRunOptions {
   generations: number;
   cem: CemSettings;
   l2: number;
-  /** Features the policy reads (default ONCE_FEATURES); the others get weight 0. */
+  /** Features the policy reads (default the design's: ONCE_FEATURES, TWIN_READS); the others get weight 0. */
   features?: readonly string[];
+  /** Default once. */
+  design?: OfflineDesign;
   seed: number;
   /** Output folder: agent.json, rule.json, learning.jsonl, trials.jsonl, summary.json. */
   out: string;
@@ -208,31 +233,34 @@ export interface TrainOnceResult {
 }
 
 export async function trainOnceAgent(options: TrainOnceOptions): Promise<TrainOnceResult> {
-  const { tasks: tasksName, instances, generations, cem, l2, features = ONCE_FEATURES, seed, out, resume = false, ...pool } = options;
-  const unknown = features.filter((f) => !(WARMUP_FEATURES as readonly string[]).includes(f));
-  if (unknown.length > 0) throw new RangeError(`features: unknown ${unknown.join(', ')} (known: ${WARMUP_FEATURES.join(', ')})`);
+  const { tasks: tasksName, instances, generations, cem, l2, design = 'once', seed, out, resume = false, ...pool } = options;
+  const features = options.features ?? READS[design];
+  const names = featuresOf(design);
+  const unknown = features.filter((f) => !names.includes(f));
+  if (unknown.length > 0) throw new RangeError(`features: unknown ${unknown.join(', ')} (known: ${names.join(', ')})`);
+  const multiples = OFFLINE_MULTIPLES[design];
   if (!Number.isInteger(instances) || instances < 2) throw new RangeError(`instances: need at least 2 task instances, got ${instances}`);
   const distribution = options.distribution ?? taskDistribution(tasksName);
-  await claimRunFolder(out, { command: 'train-agent', design: 'once', tasks: distribution.name, instances, generations, cem, l2, features, seed, multiples: ONCE_MULTIPLES }, resume);
+  await claimRunFolder(out, { command: 'train-agent', design, tasks: distribution.name, instances, generations, cem, l2, features, seed, multiples }, resume);
   const configs = Array.from({ length: instances }, (_, i) => distribution.sample(seed, i));
   const log = await RunLog.open(out);
-  const grid = await relativeGridRuns(configs, ONCE_MULTIPLES, log, pool);
-  const tasks = onceTasks(grid.tasks);
-  const settings: OnceSettings = { generations, cem, l2, seed, features };
+  const grid = await relativeGridRuns(configs, multiples, log, pool);
+  const tasks = onceTasks(grid.tasks, design);
+  const settings: OnceSettings = { generations, cem, l2, seed, features, design };
   const { params, curve } = fitOncePolicy(tasks, settings);
   const epochs = grid.results.reduce((a, r) => a + r.history.length, 0);
   const trainSeconds = grid.results.reduce((a, r) => a + r.wallSeconds, 0);
   const families = crossFamily(tasks, settings);
-  const rule = ruleFileOf(grid.tasks, ONCE_MULTIPLES, { tasks: distribution.name, description: distribution.description, instances, seed });
+  const rule = ruleFileOf(grid.tasks, multiples, { tasks: distribution.name, description: distribution.description, instances, seed });
   const ruleGain = rule.table.find((row) => row.multiple === rule.multiple)?.valGain.mean;
-  const agentGain = policyGain(params, tasks);
-  const agent = agentOf('once', ONCE_SCHEDULE, params, {
+  const agentGain = policyGain(params, tasks, design);
+  const agent = agentOf(design, SCHEDULES[design], params, {
     tasks: distribution.name,
     taskDescription: distribution.description,
     learner: 'cross-entropy method on every multiple\'s logged outcome (contextual bandit, full information)',
     instances,
     reads: features.join(', '),
-    multiples: `${ONCE_MULTIPLES[0]}-${ONCE_MULTIPLES.at(-1)} x scale, ${ONCE_MULTIPLES.length} runs per task`,
+    multiples: `${multiples[0]}-${multiples.at(-1)} x scale, ${multiples.length} runs per task`,
     generations,
     population: cem.population,
     episodes: grid.results.length,

@@ -84,3 +84,45 @@ export function warmupFeatures(history: readonly EpochMetrics[], classes: number
     1,
   ];
 }
+
+/**
+ * What the `twin` agent sees: the whole run without flooding (the `none` run, trained first, same
+ * data and initialisation), read once it has finished. How far it memorised decides how much
+ * flooding can give back: the validation loss rising from its minimum, the training loss falling
+ * far below it, the train/validation accuracy gap and the validation accuracy lost since its best.
+ * "End" is the mean over the last tenth of the epochs. Every feature is O(1) on any dataset.
+ */
+export const TWIN_FEATURES = [
+  'best val loss / ln(classes)',
+  'best val accuracy above chance',
+  'end val loss / best val loss - 1',
+  'end train loss / best val loss',
+  'end train accuracy - end val accuracy',
+  'best val accuracy - end val accuracy',
+  'constant 1',
+] as const;
+
+/**
+ * @param history the finished run without flooding (at least one epoch).
+ * @param classes the task's number of classes (at least 2).
+ * @returns [TWIN_FEATURES.length] numbers.
+ */
+export function twinFeatures(history: readonly EpochMetrics[], classes: number): number[] {
+  if (history.length === 0) throw new Error('twinFeatures: need at least one finished epoch');
+  if (!(Number.isInteger(classes) && classes >= 2)) throw new RangeError(`twinFeatures: classes must be an integer >= 2, got ${classes}`);
+  const scale = runScale(history);
+  const tail = history.slice(-Math.max(1, Math.round(history.length / 10)));
+  const end = (f: (m: EpochMetrics) => number) => tail.reduce((s, m) => s + f(m), 0) / tail.length;
+  const chance = 1 / classes;
+  const bestValAcc = Math.max(...history.map((m) => m.valAcc));
+  const endValAcc = end((m) => m.valAcc);
+  return [
+    clip(scale / Math.log(classes), 0, 2),
+    (bestValAcc - chance) / (1 - chance),
+    clip(end((m) => m.valLoss) / scale - 1, 0, 4),
+    clip(end((m) => m.trainLoss) / scale, 0, 4),
+    end((m) => m.trainAcc) - endValAcc,
+    bestValAcc - endValAcc,
+    1,
+  ];
+}

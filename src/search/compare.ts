@@ -12,7 +12,7 @@
  * Without explicit levels, grid, sh and pbt search b = {0, 0.1, ..., 1} x the task's loss scale
  * (scale.ts), measured by a warm-up trial that counts toward their compute.
  */
-import type { AgentFile } from '../../agents/agent.js';
+import { twinMultiple, type AgentFile } from '../../agents/agent.js';
 import type { TrainConfig } from '../train/config.js';
 import { WorkerPool } from '../trials/pool.js';
 import { runLogged, type LoggedRunOptions, type RunLog } from '../trials/run-log.js';
@@ -155,6 +155,23 @@ export function checkedPlan(plan: MethodPlan, config: TrainConfig): MethodPlan {
   };
 }
 
+/**
+ * The twin agent: the run without flooding first (with the warm-up that measures the scale), then
+ * one run at b = c x scale with c read by the agent from the finished first run. c = 0 is the
+ * first run itself, so it costs nothing more; other levels are the grid's trials (same ids).
+ */
+function twinPlan(config: TrainConfig, agent: AgentFile): MethodPlan {
+  const scale = scaleTrial(config);
+  const zero = noFlood(config);
+  const run = (done: Done) => {
+    const first = finished(done, zero);
+    const c = twinMultiple(agent, first.history, first.classes);
+    return constant(config, relativeLevels(lossScale(finished(done, scale)), [c])[0], 'agent');
+  };
+  const plan = singlePlan('agent', run, [scale, zero]);
+  return { ...plan, outcome: (done) => ({ ...plan.outcome(done), scale: lossScale(finished(done, scale)) }) };
+}
+
 /** The plan of one method on one task; one-run methods checked against no flooding unless `check` is false. */
 export function planOf(method: Method, config: TrainConfig, spec: MethodSpec): MethodPlan {
   const plan = uncheckedPlanOf(method, config, spec);
@@ -173,6 +190,7 @@ function uncheckedPlanOf(method: Method, config: TrainConfig, spec: MethodSpec):
       return singlePlan('heuristic', () => makeTrial({ ...config, flood: 0 }, { kind: 'heuristic', ...spec.heuristic }, 'heuristic'));
     case 'agent': {
       if (spec.agent === undefined) throw new Error('agent: the agent method needs an agent (--agent <path>)');
+      if (spec.agent.design === 'twin') return twinPlan(config, spec.agent);
       const trial = makeTrial({ ...config, flood: 0 }, { kind: 'agent', agent: spec.agent }, 'agent');
       return singlePlan('agent', () => trial);
     }

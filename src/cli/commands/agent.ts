@@ -1,8 +1,8 @@
 /** `autoflood train-agent`: the flood-level agent trained by the cross-entropy method on a task distribution. */
-import { DESIGNS, type AgentFile, type Design } from '../../../agents/agent.js';
+import { DESIGNS, ONE_DECISION, type AgentFile, type Design } from '../../../agents/agent.js';
 import { TASK_DISTRIBUTIONS } from '../../../agents/tasks.js';
 import { trainAgent, TRAIN_AGENT_DEFAULTS, type LearningPoint } from '../../../agents/train-agent.js';
-import { ONCE_DEFAULTS, trainOnceAgent, type FamilyCheck } from '../../../agents/train-once.js';
+import { ONCE_DEFAULTS, trainOnceAgent, type FamilyCheck, type OfflineDesign } from '../../../agents/train-once.js';
 import { integer, oneOf, real } from '../../util/values.js';
 import type { CommandSpec } from '../command.js';
 import { poolFlags } from '../options.js';
@@ -35,13 +35,13 @@ export const trainAgentCommand: CommandSpec<TrainAgentFlags, { agent: AgentFile;
   example: 'autoflood train-agent --generations 20 --out runs/agents/mine',
   flags: [
     { key: 'tasks', flag: '--tasks <name>', help: 'task distribution', kind: oneOf(TASK_DISTRIBUTIONS), default: d.tasks },
-    { key: 'design', flag: '--design <name>', help: 'once (one multiple of the warm-up\'s scale, trained on every multiple\'s outcome) | relative (b = multiple of the run\'s scale at every decision) | steps (b halved/doubled at most per decision)', kind: oneOf(DESIGNS), default: d.design },
-    { key: 'instances', flag: '--instances <n>', help: 'once: training task instances, each run at 16 multiples', kind: integer(2), default: o1.instances },
-    { key: 'generations', flag: '--generations <n>', help: 'generations of the search', kind: integer(1), defaultText: `${o1.generations} for once (no training per generation), ${d.generations} otherwise` },
+    { key: 'design', flag: '--design <name>', help: 'steps (b halved/doubled at most per decision) | relative (b = multiple of the run\'s scale at every decision) | once (one multiple of the warm-up\'s scale) | twin (one multiple for a second run, read from a finished run without flooding); once and twin train on every multiple\'s outcome', kind: oneOf(DESIGNS), default: d.design },
+    { key: 'instances', flag: '--instances <n>', help: 'once, twin: training task instances, each run at 16 (once) or 11 (twin) multiples', kind: integer(2), default: o1.instances },
+    { key: 'generations', flag: '--generations <n>', help: 'generations of the search', kind: integer(1), defaultText: `${o1.generations} for once and twin (no training per generation), ${d.generations} otherwise` },
     { key: 'tasksPerGeneration', flag: '--tasks-per-generation <n>', help: 'relative, steps: task instances every candidate runs on per generation', kind: integer(1), default: d.tasksPerGeneration },
-    { key: 'population', flag: '--population <n>', help: 'candidate policies per generation (the mean included)', kind: integer(2, 1000), defaultText: `${o1.cem.population} for once, ${d.cem.population} otherwise` },
-    { key: 'elite', flag: '--elite <fraction>', help: 'share of the candidates the search refits to', kind: real({ min: 0, max: 1, above: true }), defaultText: `${o1.cem.eliteFraction} for once, ${d.cem.eliteFraction} otherwise` },
-    { key: 'l2', flag: '--l2 <weight>', help: 'once: penalty on the squared (standardised) feature weights', kind: real({ min: 0 }), default: o1.l2 },
+    { key: 'population', flag: '--population <n>', help: 'candidate policies per generation (the mean included)', kind: integer(2, 1000), defaultText: `${o1.cem.population} for once and twin, ${d.cem.population} otherwise` },
+    { key: 'elite', flag: '--elite <fraction>', help: 'share of the candidates the search refits to', kind: real({ min: 0, max: 1, above: true }), defaultText: `${o1.cem.eliteFraction} for once and twin, ${d.cem.eliteFraction} otherwise` },
+    { key: 'l2', flag: '--l2 <weight>', help: 'once, twin: penalty on the squared (standardised) feature weights', kind: real({ min: 0 }), default: o1.l2 },
     { key: 'std', flag: '--std <s>', help: 'initial standard deviation of the parameters', kind: real({ min: 0, above: true }), default: d.cem.initialStd },
     { key: 'decisions', flag: '--decisions <n>', help: 'flood-level decisions per training run', kind: integer(1), default: d.schedule.decisions },
     { key: 'warmup', flag: '--warmup <fraction>', help: 'fraction of a run trained without flooding before the first decision', kind: real({ min: 0, max: 1, above: true, below: true }), default: d.schedule.warmupFraction },
@@ -50,7 +50,8 @@ export const trainAgentCommand: CommandSpec<TrainAgentFlags, { agent: AgentFile;
   ],
   outPrefix: (o) => `agents/${String(o.tasks)}`,
   run(o, context) {
-    const defaults = o.design === 'once' ? o1 : d;
+    const offline = ONE_DECISION.includes(o.design);
+    const defaults = offline ? o1 : d;
     const common = {
       tasks: o.tasks,
       generations: o.generations ?? defaults.generations,
@@ -63,7 +64,7 @@ export const trainAgentCommand: CommandSpec<TrainAgentFlags, { agent: AgentFile;
       backend: context.backend,
       ...context.poolProgress('train-agent'),
     };
-    if (o.design === 'once') return trainOnceAgent({ ...common, instances: o.instances, l2: o.l2 });
+    if (offline) return trainOnceAgent({ ...common, design: o.design as OfflineDesign, instances: o.instances, l2: o.l2 });
     return trainAgent({
       ...common,
       design: o.design,

@@ -170,7 +170,8 @@ export const tuneCommand: CommandSpec<TuneFlags, Results<TuneSummary>> = {
   report: ({ summary, results }) => ({ kind: 'tune', summary, results }),
   lines: ({ summary }, _o, context) => [
     ...summary.methods.map((m) =>
-      `${m.method.padEnd(9)} test acc last ${pct(m.testAcc.last)}, early-stopped ${pct(m.testAcc.bestVal)}; b ${level(m.floodLevel.last)}; ${countStat(m.epochs)} epochs`),
+      `${m.method.padEnd(9)} test acc last ${pct(m.testAcc.last)}, early-stopped ${pct(m.testAcc.bestVal)}; b ${level(m.floodLevel.last)}; ${countStat(m.epochs)} epochs` +
+      (m.kept === undefined ? '' : `; own run kept over b = 0 on ${m.kept.last} of ${m.testAcc.last.n}`)),
     `wrote ${context.out}/{trials.jsonl,summary.json,report.md,report.html}`,
   ],
 };

@@ -1,0 +1,44 @@
+/**
+ * Which features a one-decision agent (design once or twin) should read: for feature subsets and
+ * L2 weights, the leave-one-family-out check of a `train-agent --design once|twin` folder (agent and
+ * rule fitted without a family, scored on it; validation accuracy over no flooding). Reads only
+ * the run log. `node --import tsx bench/offline-features.ts runs/agents/twin`
+ */
+import path from 'node:path';
+import { taskDistribution } from '../agents/tasks.js';
+import { crossFamily, OFFLINE_MULTIPLES, ONCE_DEFAULTS, onceTasks, type OfflineDesign } from '../agents/train-once.js';
+import { TWIN_FEATURES, WARMUP_FEATURES } from '../envs/features.js';
+import { relativeGridRuns } from '../src/search/fit-rule.js';
+import { RunLog } from '../src/trials/run-log.js';
+import { readJson } from '../src/util/files.js';
+import { mean } from '../src/util/stats.js';
+
+const [dir] = process.argv.slice(2);
+if (dir === undefined) throw new Error('usage: bench/offline-features.ts <train-agent --design once|twin folder>');
+const config = await readJson<{ tasks: string; instances: number; seed: number; generations: number; design?: OfflineDesign }>(path.join(dir, 'config.json'));
+const design = config.design ?? 'once';
+const distribution = taskDistribution(config.tasks);
+const configs = Array.from({ length: config.instances }, (_, i) => distribution.sample(config.seed, i));
+const grid = await relativeGridRuns(configs, OFFLINE_MULTIPLES[design], await RunLog.open(dir), { workers: 1 });
+const tasks = onceTasks(grid.tasks, design);
+const subsets: Record<string, string[]> = design === 'once' ? {
+  all: WARMUP_FEATURES.filter((f) => f !== 'constant 1'),
+  'loss / ln K': ['best val loss / ln(classes)'],
+  'loss / ln K, accuracy': ['best val loss / ln(classes)', 'best val accuracy above chance'],
+  'overfitting (train/val gaps)': ['train loss / best val loss', 'val loss / best val loss - 1', 'train accuracy - val accuracy'],
+} : {
+  all: TWIN_FEATURES.filter((f) => f !== 'constant 1'),
+  'loss / ln K, accuracy': ['best val loss / ln(classes)', 'best val accuracy above chance'],
+  'memorisation (rise, train loss, gap, drop)': TWIN_FEATURES.slice(2, 6),
+  'val loss rise': ['end val loss / best val loss - 1'],
+  'val loss rise, accuracy drop': ['end val loss / best val loss - 1', 'best val accuracy - end val accuracy'],
+  'val loss rise, loss / ln K': ['end val loss / best val loss - 1', 'best val loss / ln(classes)'],
+};
+const pts = (v: number) => (100 * v).toFixed(2);
+console.log('| features | l2 | agent − rule per held-out family (points) | mean |\n|---|---|---|---|');
+for (const [name, features] of Object.entries(subsets)) {
+  for (const l2 of [1e-5, 1e-3, 1e-2]) {
+    const rows = crossFamily(tasks, { generations: config.generations, cem: ONCE_DEFAULTS.cem, l2, seed: 0, features, design });
+    console.log(`| ${name} | ${l2} | ${rows.map((r) => `${r.family} ${pts(r.agentMinusRule.mean)}`).join(', ')} | ${pts(mean(rows.map((r) => r.agentMinusRule.mean)))} |`);
+  }
+}
