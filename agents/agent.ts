@@ -17,7 +17,7 @@
  * was trained).
  */
 import { readFile, writeFile } from 'node:fs/promises';
-import { runScale, stateFeatures, STATE_FEATURES, twinFeatures, TWIN_FEATURES, warmupFeatures, WARMUP_FEATURES } from '../envs/features.js';
+import { runScale, stateFeatures, STATE_FEATURES, twinFeatures, TWIN_FEATURES, warmupEpochs, warmupFeatures, WARMUP_FEATURES } from '../envs/features.js';
 import type { ControllerContext, EpochMetrics, FloodController } from '../src/train/controller.js';
 import { LinearPolicy } from './policy.js';
 
@@ -129,6 +129,20 @@ export function twinMultiple(agent: AgentFile, history: readonly EpochMetrics[],
   if (checkAgent(agent).design !== 'twin') throw new Error(`agent: twinMultiple needs a twin agent, got design ${agent.design}`);
   const policy = new LinearPolicy(TWIN_FEATURES.length, 1, agent.params);
   return decide('twin', policy.act(twinFeatures(history, classes)), 1, 0, true);
+}
+
+/**
+ * The twin agent's level for a second run of your own: b = c x the loss scale of the finished
+ * run without flooding (its lowest validation loss over its first 20% of epochs, as the searches
+ * measure it), rounded to 1e-4 nats. Train the second run from the same initialisation, and keep
+ * it only if it validates better (what `tune` does).
+ * @param history the finished run without flooding, one entry per epoch (EpochMetrics fields
+ *   epoch, trainLoss, trainAcc, valLoss, valAcc are read); @param classes the task's classes.
+ */
+export function twinLevel(agent: AgentFile, history: readonly EpochMetrics[], classes: number): { multiple: number; scale: number; level: number } {
+  const multiple = twinMultiple(agent, history, classes);
+  const scale = runScale(history.slice(0, warmupEpochs(history.length)));
+  return { multiple, scale, level: Math.round(multiple * scale * 1e4) / 1e4 };
 }
 
 /** The agent as a controller: no flooding until its first decision, then its level until the next. */

@@ -18,6 +18,14 @@ export const STATE_FEATURES = [
   'constant 1',
 ] as const;
 
+/** Share of a run's epochs trained without flooding to measure its loss scale (the searches' warm-up). */
+export const WARMUP_FRACTION = 0.2;
+
+/** Warm-up epochs for a run of `epochs` epochs: 20%, at least 1. */
+export function warmupEpochs(epochs: number): number {
+  return Math.max(1, Math.round(WARMUP_FRACTION * epochs));
+}
+
 /** The run's loss scale so far: its lowest validation loss (nats). */
 export function runScale(history: readonly EpochMetrics[]): number {
   if (history.length === 0) throw new Error('runScale: need at least one finished epoch');

@@ -8,7 +8,9 @@
  *   epoch (`constantFlood(b)`, `HeuristicController`, `AgentController`), or a `Trainer` driven
  *   an epoch at a time. A controller can also drive a loop of your own: ask it
  *   `floodLevel(history, { epoch, epochs, classes })` before each epoch.
- * - The shipped agent: `new AgentController(await loadAgent(DEFAULT_AGENT_FILE))`.
+ * - The shipped agent (design twin): `twinLevel(await loadAgent(DEFAULT_AGENT_FILE), history, classes)`
+ *   gives b for a second run from the history of a finished run without flooding. An agent that
+ *   sets b during one run: `new AgentController(await loadAgent(STEPS_AGENT_FILE))`.
  * - Searches over b, on worker threads, resumable from their run folder: `runGrid`, `tune`,
  *   `evaluateAgent`.
  * - Data, models, backends: `loadDataset`, `buildModel`, `initBackend`.
@@ -25,7 +27,7 @@ export { Trainer, type Readout } from './train/trainer.js';
 export { train, type TrainOptions, type TrainResult } from './train/train.js';
 export { runTrain, type TrainSummary } from './train/run-folder.js';
 export { HeuristicController, HEURISTIC_DEFAULTS, type HeuristicOptions } from '../agents/heuristic.js';
-export { AgentController, loadAgent, type AgentFile } from '../agents/agent.js';
+export { AgentController, loadAgent, twinLevel, twinMultiple, type AgentFile } from '../agents/agent.js';
 export { makeTrial, type TrialSpec, type TrialResult, type ControllerSpec } from './trials/trial.js';
 export { RunLog, runLogged, readRunLog } from './trials/run-log.js';
 export { WorkerPool, runJobs } from './trials/pool.js';
@@ -36,7 +38,15 @@ export { tune, type TuneOptions, type TuneSummary } from './search/tune.js';
 export { evaluateAgent, type EvaluateOptions, type EvaluateSummary } from './search/evaluate.js';
 
 /**
- * Path of the agent shipped with the package (agents/default-agent.json, trained by the command
- * in the README), for `loadAgent`. The same file the CLI's `--agent` defaults to.
+ * Path of the agent shipped with the package (agents/default-agent.json, design twin, trained by
+ * the command in the README), for `loadAgent` and `twinLevel`. The same file the CLI's `--agent`
+ * defaults to.
  */
 export const DEFAULT_AGENT_FILE = fileURLToPath(new URL('../agents/default-agent.json', import.meta.url));
+
+/**
+ * Path of the shipped in-run agent (agents/steps-agent.json, design steps): an `AgentController`
+ * that sets b at its decision epochs of a single run. It was the default before the twin design;
+ * on the held-out families it is below the twin (README, "The agent").
+ */
+export const STEPS_AGENT_FILE = fileURLToPath(new URL('../agents/steps-agent.json', import.meta.url));

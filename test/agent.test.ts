@@ -3,11 +3,12 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { before, describe, it } from 'node:test';
 import {
-  AgentController, decide, decisionEpochs, loadAgent, saveAgent, AGENT_FORMAT_VERSION, MAX_MULTIPLE, OUTPUTS, type AgentFile, type Design,
+  AgentController, decide, decisionEpochs, loadAgent, saveAgent, twinLevel, AGENT_FORMAT_VERSION, MAX_MULTIPLE, OUTPUTS, type AgentFile, type Design,
 } from '../agents/agent.js';
 import { Rng } from '../src/data/rng.js';
 import { tune } from '../src/search/tune.js';
 import { DEFAULT_AGENT } from '../src/cli/commands/search.js';
+import { STEPS_AGENT_FILE as STEPS_AGENT } from '../src/index.js';
 import { STATE_FEATURES } from '../envs/features.js';
 import { initBackend } from '../src/backend/index.js';
 import { train } from '../src/train/train.js';
@@ -85,8 +86,18 @@ describe('agent file', () => {
     assert.ok(levelsA.slice(2).every((b) => b > 0), 'then the agent sets b');
   });
 
-  it('the committed default agent loads and sets b in a real run', async () => {
+  it('the committed default agent is a twin: from a real run without flooding it sets a level in tenths of that run\'s scale', async () => {
     const agent = await loadAgent(DEFAULT_AGENT);
+    assert.equal(agent.design, 'twin');
+    const first = await train(tinyTask({ epochs: 10, noise: 0.3 }));
+    const { multiple, scale, level } = twinLevel(agent, first.history, first.classes);
+    assert.ok(multiple >= 0 && multiple <= 1 && Math.abs(10 * multiple - Math.round(10 * multiple)) < 1e-9, `c = ${multiple}`);
+    assert.equal(scale, Math.min(...first.history.slice(0, 2).map((m) => m.valLoss)), 'the scale of the first 20% of the run');
+    assert.ok(Math.abs(level - multiple * scale) < 1e-4);
+  });
+
+  it('the committed steps agent loads and sets b in a real run', async () => {
+    const agent = await loadAgent(STEPS_AGENT);
     const result = await train(tinyTask({ epochs: 10 }), { controller: new AgentController(agent) });
     assert.equal(result.controller, 'agent');
     const at = decisionEpochs(agent.schedule, 10);
@@ -114,7 +125,9 @@ describe('tune --method all', () => {
     });
     assert.deepEqual(summary.methods.map((m) => m.method), ['agent', 'heuristic', 'grid', 'none']);
     const epochs = Object.fromEntries(summary.methods.map((m) => [m.method, m.epochs.mean]));
-    assert.deepEqual(epochs, { agent: 6, heuristic: 6, grid: 12, none: 6 });
+    // Checked (the default): agent and heuristic each count their own run and the b = 0 run they are checked against.
+    assert.deepEqual(epochs, { agent: 12, heuristic: 12, grid: 12, none: 6 });
+    assert.ok(summary.methods.filter((m) => m.kept !== undefined).map((m) => m.method).join() === 'agent,heuristic');
     for (const m of summary.methods) assert.ok(m.testAcc.last.mean > 0.5, `${m.method} trained`);
     const saved = JSON.parse(await readFile(path.join(out, 'summary.json'), 'utf8'));
     assert.equal(saved.outcomes.length, 4);

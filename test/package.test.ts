@@ -79,7 +79,7 @@ describe('the packed package, installed and used without TypeScript', { timeout:
 
   it('ships the build, the agents, README and LICENSE, and no tests, benches, CI or sources', () => {
     const files = packed.files.map((f) => f.path);
-    for (const needed of ['LICENSE', 'README.md', 'package.json', 'bin/autoflood.mjs', 'dist/src/index.js', 'dist/src/index.d.ts', 'dist/src/trials/worker.js', 'dist/agents/default-agent.json', 'dist/agents/default-rule.json']) {
+    for (const needed of ['LICENSE', 'README.md', 'package.json', 'bin/autoflood.mjs', 'dist/src/index.js', 'dist/src/index.d.ts', 'dist/src/trials/worker.js', 'dist/agents/default-agent.json', 'dist/agents/steps-agent.json', 'dist/agents/default-rule.json']) {
       assert.ok(files.includes(needed), `the tarball lacks ${needed}`);
     }
     const unwanted = files.filter((f) => /^(test|bench|\.ci|runs|src|agents|envs|examples)\//.test(f) || (f.endsWith('.ts') && !f.endsWith('.d.ts')));
@@ -101,16 +101,18 @@ describe('the packed package, installed and used without TypeScript', { timeout:
     assert.ok(Math.abs(perSample - 0.5) < 1e-6, `mean(|0.1 - 0.3| + 0.3, |0.5 - 0.3| + 0.3) = 0.5, got ${perSample}`);
   });
 
-  it("runs the README's own-loop example: the shipped agent sets b after its warm-up", async () => {
+  it("runs the README's own-loop example: a run without flooding, then the shipped agent's level for a second", async () => {
     const code = await readFile(path.join(REPO, EXAMPLE), 'utf8');
     const readme = await readFile(path.join(REPO, 'README.md'), 'utf8');
     assert.ok(readme.includes(code), `README.md shows ${EXAMPLE} verbatim`);
     await copyFile(path.join(REPO, EXAMPLE), path.join(app, 'own-loop.mjs'));
-    const { stdout } = await node(['own-loop.mjs', '2']);
-    const levels = [...stdout.matchAll(/^epoch (\d+) b ([\d.]+) /gm)].map((m) => Number(m[2]));
-    assert.equal(levels.length, 2, stdout);
-    assert.equal(levels[0], 0, 'no flooding during the warm-up');
-    assert.ok(levels[1] > 0, `the agent's first decision floods, got b = ${levels[1]}`);
+    const { stdout } = await node(['own-loop.mjs', '10']);
+    const runs = [...stdout.matchAll(/^run (\d) b ([\d.]+) .*val acc ([\d.]+)$/gm)].map((m) => ({ b: Number(m[2]), valAcc: Number(m[3]) }));
+    assert.equal(runs.length, 2, stdout);
+    assert.equal(runs[0].b, 0, 'the first run does not flood');
+    assert.ok(runs[1].b > 0, `the agent floods the second run of a task that memorises noise, got b = ${runs[1].b}`);
+    const kept = Number(/^keep b = ([\d.]+)$/m.exec(stdout)?.[1]);
+    assert.equal(kept, runs[1].valAcc > runs[0].valAcc ? runs[1].b : 0);
   });
 
   it('installs the autoflood bin: --version, and a tune whose trials run on workers from dist/', async () => {

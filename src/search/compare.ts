@@ -27,9 +27,10 @@ export { METHODS, type Method, type MethodOutcome } from './plan.js';
 
 /**
  * The multiple of the loss scale the fixed rule uses when none is given: the committed fit,
- * `autoflood fit-rule --tasks broad --instances 12 --seed 2` (agents/default-rule.json).
+ * `autoflood fit-rule --tasks broad --instances 48 --seed 3` (agents/default-rule.json), the 48 tasks
+ * the committed agent was trained on.
  */
-export const DEFAULT_RULE_MULTIPLE = 0.9;
+export const DEFAULT_RULE_MULTIPLE = 0.8;
 
 export interface MethodSpec {
   methods: Method[];

@@ -6,18 +6,14 @@
  * epochs, same data and initialisation as the task's other runs).
  */
 import type { TrainConfig } from '../train/config.js';
+import { warmupEpochs } from '../../envs/features.js';
 import { makeTrial, type TrialResult, type TrialSpec } from '../trials/trial.js';
 
-/** Share of a run's epochs trained (without flooding) to measure the scale. */
-export const WARMUP_FRACTION = 0.2;
 
 /** The default grid relative to the scale: b = c x scale for c in 0, 0.1, ..., 1.0 (11 levels). */
 export const RELATIVE_LEVELS = [0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1];
 
-/** Warm-up epochs for a run of `epochs` epochs: 20%, at least 1. */
-export function warmupEpochs(epochs: number): number {
-  return Math.max(1, Math.round(WARMUP_FRACTION * epochs));
-}
+export { WARMUP_FRACTION, warmupEpochs } from '../../envs/features.js';
 
 /** The warm-up trial that measures a task's scale (b = 0, stopped after the warm-up). */
 export function scaleTrial(config: TrainConfig): TrialSpec {

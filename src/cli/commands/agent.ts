@@ -2,7 +2,7 @@
 import { DESIGNS, ONE_DECISION, type AgentFile, type Design } from '../../../agents/agent.js';
 import { TASK_DISTRIBUTIONS } from '../../../agents/tasks.js';
 import { trainAgent, TRAIN_AGENT_DEFAULTS, type LearningPoint } from '../../../agents/train-agent.js';
-import { ONCE_DEFAULTS, trainOnceAgent, type FamilyCheck, type OfflineDesign } from '../../../agents/train-once.js';
+import { OFFLINE_L2, ONCE_DEFAULTS, trainOnceAgent, type FamilyCheck, type OfflineDesign } from '../../../agents/train-once.js';
 import { integer, oneOf, real } from '../../util/values.js';
 import type { CommandSpec } from '../command.js';
 import { poolFlags } from '../options.js';
@@ -16,7 +16,7 @@ interface TrainAgentFlags extends Record<string, unknown> {
   population?: number;
   elite?: number;
   std: number;
-  l2: number;
+  l2?: number;
   decisions: number;
   warmup: number;
   seed: number;
@@ -41,7 +41,7 @@ export const trainAgentCommand: CommandSpec<TrainAgentFlags, { agent: AgentFile;
     { key: 'tasksPerGeneration', flag: '--tasks-per-generation <n>', help: 'relative, steps: task instances every candidate runs on per generation', kind: integer(1), default: d.tasksPerGeneration },
     { key: 'population', flag: '--population <n>', help: 'candidate policies per generation (the mean included)', kind: integer(2, 1000), defaultText: `${o1.cem.population} for once and twin, ${d.cem.population} otherwise` },
     { key: 'elite', flag: '--elite <fraction>', help: 'share of the candidates the search refits to', kind: real({ min: 0, max: 1, above: true }), defaultText: `${o1.cem.eliteFraction} for once and twin, ${d.cem.eliteFraction} otherwise` },
-    { key: 'l2', flag: '--l2 <weight>', help: 'once, twin: penalty on the squared (standardised) feature weights', kind: real({ min: 0 }), default: o1.l2 },
+    { key: 'l2', flag: '--l2 <weight>', help: 'once, twin: penalty on the squared (standardised) feature weights', kind: real({ min: 0 }), defaultText: `${OFFLINE_L2.once} for once, ${OFFLINE_L2.twin} for twin` },
     { key: 'std', flag: '--std <s>', help: 'initial standard deviation of the parameters', kind: real({ min: 0, above: true }), default: d.cem.initialStd },
     { key: 'decisions', flag: '--decisions <n>', help: 'flood-level decisions per training run', kind: integer(1), default: d.schedule.decisions },
     { key: 'warmup', flag: '--warmup <fraction>', help: 'fraction of a run trained without flooding before the first decision', kind: real({ min: 0, max: 1, above: true, below: true }), default: d.schedule.warmupFraction },
@@ -64,7 +64,7 @@ export const trainAgentCommand: CommandSpec<TrainAgentFlags, { agent: AgentFile;
       backend: context.backend,
       ...context.poolProgress('train-agent'),
     };
-    if (offline) return trainOnceAgent({ ...common, design: o.design as OfflineDesign, instances: o.instances, l2: o.l2 });
+    if (offline) return trainOnceAgent({ ...common, design: o.design as OfflineDesign, instances: o.instances, l2: o.l2 ?? OFFLINE_L2[o.design as OfflineDesign] });
     return trainAgent({
       ...common,
       design: o.design,
