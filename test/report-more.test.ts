@@ -187,6 +187,8 @@ test('a checked agent keeps its run only where it validates better than b = 0, a
   const md = await readFile(files.markdown, 'utf8');
   assert.match(md, /\*\*checked\*\* \(agent, heuristic; `--check`\)/);
   assert.match(md, /\| agent \|[^\n]*\| 16 \|[^\n]*\| last epoch 1, early stopping 1 of 2 \|/);
+  // Early stopping: seed 0 kept its own run (b = 0.15 in force at its best epoch), seed 1 reads the b = 0 run.
+  assert.match(md, /\| agent \|[^\n]*\| 0\.15 \(1 of 2 b = 0 kept by the check\) \|/);
   assert.match(md, /\| grid search \|[^\n]*\| — \|\n/);
 });
 

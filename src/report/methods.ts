@@ -65,11 +65,18 @@ const CONTROLLED: Method[] = ['agent', 'heuristic'];
 function levelCell(m: MethodSummary, outcomes: MethodOutcome[], reading: Reading): string {
   const mine = outcomes.filter((o) => o.method === m.method);
   if (reading !== 'bestVal' || !CONTROLLED.includes(m.method) || mine.length === 0) return level(m.floodLevel[reading]);
-  const inForce = mine.map((o) => o.trajectory[o.readouts.bestVal.epoch - 1] ?? 0);
+  // A checked method that kept the run without flooding under this reading reads b = 0, whatever its own run did.
+  const own = mine.filter((o) => o.kept?.bestVal !== false);
+  const atZero = mine.length - own.length;
+  const inForce = own.map((o) => o.trajectory[o.readouts.bestVal.epoch - 1] ?? 0);
   const flooded = inForce.filter((b) => b > 0);
-  if (flooded.length === 0) return 'before flooding';
+  const notes = [
+    ...(flooded.length < own.length ? [`${own.length - flooded.length} of ${mine.length} before flooding`] : []),
+    ...(atZero > 0 ? [`${atZero} of ${mine.length} b = 0 kept by the check`] : []),
+  ];
+  if (flooded.length === 0) return notes.length === 1 && atZero === 0 ? 'before flooding' : level(stat(mine.map(() => 0))) + ` (${notes.join(', ')})`;
   const cell = level(stat(flooded));
-  return flooded.length === mine.length ? cell : `${cell} (${mine.length - flooded.length} of ${mine.length} before flooding)`;
+  return notes.length === 0 ? cell : `${cell} (${notes.join(', ')})`;
 }
 
 export function methodsTable(methods: MethodSummary[], outcomes: MethodOutcome[], per: string): Table {
