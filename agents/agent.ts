@@ -1,8 +1,8 @@
 /**
- * The flood-level agent: a linear policy that, at a few decision epochs of a run, sets b relative
- * to the run's own loss scale (the best validation loss so far), from scale-free features of the
- * run (envs/features.ts). Nothing in it is tied to one dataset's loss levels, so it carries to
- * datasets it never trained on. Two designs of the action:
+ * The flood-level agent: a linear policy that sets b relative to a loss scale measured in the task
+ * itself, from scale-free features of a run (envs/features.ts). Nothing in it is tied to one
+ * dataset's loss levels, so it carries to datasets it never trained on. Four designs: three set b
+ * at decision epochs of a run (relative, steps, once), one for a second run (twin, the default):
  *   relative - b = 1.2 x sigmoid(u) x scale: a multiple of the scale, recomputed at each decision
  *   steps    - first b = 1.2 x sigmoid(u0) x scale, then b <- b x 2^tanh(u1) (at most halve or
  *              double per decision, capped at 1.2 x scale)
@@ -156,7 +156,7 @@ export class AgentController implements FloodController {
   constructor(agent: AgentFile) {
     this.agent = checkAgent(agent);
     if (agent.design === 'twin') {
-      throw new Error('agent: a twin agent sets b for a second run from a finished run without flooding, not during a run; use twinMultiple, or tune / evaluate-agent');
+      throw new Error('agent: a twin agent sets b for a second run from a finished run without flooding, not during a run; use twinLevel, or tune / evaluate-agent');
     }
     this.policy = new LinearPolicy(featuresOf(agent.design).length, OUTPUTS[agent.design], agent.params);
   }

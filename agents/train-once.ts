@@ -1,11 +1,13 @@
 /**
- * Trains the one-decision agent (design `once`) offline, from every choice's outcome.
+ * Trains the one-decision agents offline, from every choice's outcome: design `once` (decides at
+ * the end of the warm-up, reading it) and design `twin` (decides for a second run, reading the
+ * finished run without flooding).
  *
- * The agent decides once, at the end of a warm-up without flooding, so on a given task every
- * policy sees the same state (the warm-up's features) and differs only in the multiple c it
- * picks (b = c x the warm-up's best validation loss). Training therefore runs each task's
- * warm-up once and continues it at every multiple in ONCE_MULTIPLES (the relative grid): the
- * outcome of every action is known, a contextual bandit with full information. The cross-entropy
+ * Each decides once, so on a given task every policy sees the same state (the warm-up's or the
+ * first run's features) and differs only in the multiple c it picks (b = c x the warm-up's best
+ * validation loss). Training therefore runs each task once at every multiple of the design
+ * (OFFLINE_MULTIPLES, the relative grid's runs, b = 0 included): the outcome of every action is
+ * known, a contextual bandit with full information. The cross-entropy
  * method then searches the policy's weights against those outcomes (a policy's reward on a task
  * is the validation gain over no flooding, interpolated between the two nearest multiples),
  * which costs no further training, so the search can run many generations on many tasks.

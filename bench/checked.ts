@@ -3,7 +3,8 @@
  * finished `evaluate-agent` (or `tune`) folder: for each task, keep the method's run only if its
  * validation accuracy beats the b = 0 run of the same data and initialisation, else keep b = 0.
  * Prints, per method and per multiple of the grid, the last-epoch test accuracy checked and not,
- * and paired differences against the folder's methods.
+ * and paired differences against the folder's methods. Give it a folder run with `--check false`
+ * (a checked folder's one-run outcomes may already read the b = 0 run).
  * `node --import tsx bench/checked.ts runs/issue11/fashion-mnist`
  */
 import path from 'node:path';

@@ -10,7 +10,7 @@ import { RUN_FORMAT_VERSION, type RunKind } from '../src/util/files.js';
 import { RUN_LOG_FILE } from '../src/trials/run-log.js';
 import type { EvaluateSummary } from '../src/search/evaluate.js';
 import type { LearningPoint } from '../agents/train-agent.js';
-import { summarizeOutcomes, type TuneSummary } from '../src/search/tune.js';
+import { esBeforeFlooding, summarizeOutcomes, type TuneSummary } from '../src/search/tune.js';
 import { summarizeGridRuns } from '../src/search/grid.js';
 import { READINGS } from '../src/search/select.js';
 import type { TrialResult } from '../src/trials/trial.js';
@@ -176,7 +176,7 @@ test('a checked agent keeps its run only where it validates better than b = 0, a
   assert.deepEqual(agent.map((o) => o.floodLevel.last), [0.15, 0]);
   assert.ok(agent[1].trajectory.every((b) => b === 0), 'a reverted agent reports the b = 0 run\'s levels');
   assert.deepEqual(agent.map((o) => o.epochs), [2 * EPOCHS, 2 * EPOCHS], 'its own run and the b = 0 run');
-  assert.ok(agent.every((o) => o.trialIds.includes(none[0].trialIds[0]) || o.trialIds.includes(none[1].trialIds[0])));
+  for (const [i, o] of agent.entries()) assert.ok(o.trialIds.includes(none[i].trialIds[0]), `seed ${i}: checked against its own b = 0 run`);
   // Unchecked methods are as before.
   assert.equal(outcomes.find((o) => o.method === 'grid')?.kept, undefined);
   const summary: TuneSummary = {
@@ -190,6 +190,21 @@ test('a checked agent keeps its run only where it validates better than b = 0, a
   // Early stopping: seed 0 kept its own run (b = 0.15 in force at its best epoch), seed 1 reads the b = 0 run.
   assert.match(md, /\| agent \|[^\n]*\| 0\.15 \(1 of 2 b = 0 kept by the check\) \|/);
   assert.match(md, /\| grid search \|[^\n]*\| — \|\n/);
+});
+
+test('a checked agent kept under one reading only reads each reading\'s own levels', () => {
+  // The agent validates below b = 0 at the last epoch (0.7 < 0.78) and above it at its best epoch 5 (0.9 > 0.8), where b = 0.15 is in force.
+  const runs = [
+    ...methodRunsOf({}, 0, [0.84, 0.82], [0.83, 0.8]).filter((r) => r.tag !== 'agent'),
+    run({ config: { seed: 0, flood: 0 }, tag: 'agent', controller: 'agent', levels: controllerLevels(0.1, 0.1, 0.15), last: [0.7, 0.75], bestVal: [0.9, 0.85] }),
+  ];
+  const [agent] = methodOutcomes(runs, ['agent'], true);
+  assert.deepEqual(agent.kept, { last: false, bestVal: true });
+  assert.ok(agent.trajectory.every((b) => b === 0), 'the last-epoch reading is the b = 0 run\'s');
+  assert.equal(agent.bestValTrajectory?.[4], 0.15, 'the early-stopping reading is its own run\'s, at epoch 5');
+  assert.equal(esBeforeFlooding(agent), false);
+  const [summary] = summarizeOutcomes([agent], ['agent']);
+  assert.equal(summary.esBeforeFlooding, 0);
 });
 
 test('writeTuneReport: methods table, b trajectories, accuracy per method and loss curves', async () => {

@@ -43,7 +43,7 @@ function computeNote(summary: EvaluateSummary): string {
   const lines = [
     `The agent trains **${(100 * summary.computeRatio).toFixed(1)}%** of the grid search's epochs per task instance` +
       (agent !== undefined && grid !== undefined
-        ? ` (${countStat(agent.epochs)} against ${countStat(grid.epochs)}: one training against one per flood level and the warm-up that sets the levels).`
+        ? ` (${countStat(agent.epochs)} against ${countStat(grid.epochs)}: its trainings, the run without flooding it is checked against or reads included, against one per flood level and the warm-up that sets the levels).`
         : '.'),
   ];
   if (agent !== undefined && grid !== undefined && agent.seconds.n > 0 && grid.seconds.mean > 0) {

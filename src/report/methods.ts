@@ -4,6 +4,7 @@
  * accuracy per method, and the chart of the flood level each method had in force per epoch.
  */
 import type { Method, MethodOutcome } from '../search/compare.js';
+import { trajectoryOf } from '../search/plan.js';
 import { READINGS, type Reading } from '../search/select.js';
 import type { MethodSummary } from '../search/tune.js';
 import { stat } from '../util/stats.js';
@@ -25,7 +26,9 @@ export const METHOD_LABEL: Record<Method, string> = {
 /** What each method does and what its b means, as a bullet list. */
 export function methodsNote(methods: Method[], outcomes: MethodOutcome[] = []): string {
   const about: Record<Method, string> = {
-    agent: '**agent**: one training; the trained policy sets b after a warm-up without flooding. b is the last level in force.',
+    agent: '**agent**: the trained policy. Design twin (the default): the run without flooding, then one more run at b = c x the ' +
+      'task\'s loss scale, c read from how far that run memorised. Designs steps, relative and once: one training in which it sets b ' +
+      'after a warm-up without flooding. b is the last level in force.',
     heuristic: '**heuristic**: one training; the reference\'s controller moves b by ±alpha after each epoch as validation ' +
       'accuracy rises or falls. b is the last level in force.',
     rule: '**fixed rule**: one training at b = c x the task\'s loss scale (the lowest validation loss of a warm-up without ' +
@@ -68,7 +71,7 @@ function levelCell(m: MethodSummary, outcomes: MethodOutcome[], reading: Reading
   // A checked method that kept the run without flooding under this reading reads b = 0, whatever its own run did.
   const own = mine.filter((o) => o.kept?.bestVal !== false);
   const atZero = mine.length - own.length;
-  const inForce = own.map((o) => o.trajectory[o.readouts.bestVal.epoch - 1] ?? 0);
+  const inForce = own.map((o) => trajectoryOf(o, 'bestVal')[o.readouts.bestVal.epoch - 1] ?? 0);
   const flooded = inForce.filter((b) => b > 0);
   const notes = [
     ...(flooded.length < own.length ? [`${own.length - flooded.length} of ${mine.length} before flooding`] : []),

@@ -8,18 +8,20 @@
  *   pbt       - population based training over the grid's levels (pbt.ts)
  *   rule      - one training at b = c x the task's loss scale, c fixed (the best constant multiple)
  *   heuristic - the reference's controller, one training
- *   agent     - the trained policy, one training
+ *   agent     - the trained policy: one training (designs steps, relative, once), or the b = 0 run and one
+ *               run at the level it reads from it (design twin, `twinPlan`)
+ * agent, rule and heuristic are checked against the b = 0 run unless `check` is false (`checkedPlan`).
  * Without explicit levels, grid, sh and pbt search b = {0, 0.1, ..., 1} x the task's loss scale
  * (scale.ts), measured by a warm-up trial that counts toward their compute.
  */
-import { twinMultiple, type AgentFile } from '../../agents/agent.js';
+import { twinLevel, type AgentFile } from '../../agents/agent.js';
 import type { TrainConfig } from '../train/config.js';
 import { WorkerPool } from '../trials/pool.js';
 import { runLogged, type LoggedRunOptions, type RunLog } from '../trials/run-log.js';
 import { makeTrial, type TrialResult, type TrialSpec } from '../trials/trial.js';
 import { halvingPlan, HALVING_DEFAULTS, type HalvingSettings } from './halving.js';
 import { pbtPlan, PBT_DEFAULTS, type PbtSettings } from './pbt.js';
-import { finished, METHODS, nextOfStages, runOutcome, spent, type Done, type Method, type MethodOutcome, type MethodPlan } from './plan.js';
+import { finished, METHODS, nextOfStages, runOutcome, spent, trajectoryOf, type Done, type Method, type MethodOutcome, type MethodPlan } from './plan.js';
 import { lossScale, relativeLevels, scaleTrial } from './scale.js';
 import { chooseLevel, type Reading, READINGS } from './select.js';
 
@@ -75,7 +77,7 @@ function withLevels(config: TrainConfig, spec: MethodSpec, then: (levels: number
 }
 
 const constant = (config: TrainConfig, flood: number, tag: string) => makeTrial({ ...config, flood }, { kind: 'constant' }, tag);
-/** The b = 0 run: shared by none, grid and the agent's training (same id). */
+/** The b = 0 run: shared by none, grid, the check, the twin agent and the agent's training (same id). */
 export const noFlood = (config: TrainConfig): TrialSpec => constant(config, 0, 'grid');
 
 function gridPlan(config: TrainConfig, spec: MethodSpec): MethodPlan {
@@ -101,7 +103,7 @@ function gridPlan(config: TrainConfig, spec: MethodSpec): MethodPlan {
   };
 }
 
-/** A method that is one training, after `first` (the rule's scale trial) has finished. */
+/** A method that is one training, after the trials of `first` (the rule's scale trial, the twin's b = 0 run) have finished. */
 function singlePlan(method: Method, run: (done: Done) => TrialSpec, first: TrialSpec[] = []): MethodPlan {
   return {
     method,
@@ -139,16 +141,20 @@ export function checkedPlan(plan: MethodPlan, config: TrainConfig): MethodPlan {
     outcome(done) {
       const inner = plan.outcome(done);
       const base = finished(done, zero);
-      const kept = Object.fromEntries(READINGS.map((r) => [r, finished(done, inner.runs[r])[r].valAcc > base[r].valAcc])) as Record<Reading, boolean>;
+      // Kept: the method's own run validated better, or its own run is the b = 0 run (a twin that chose c = 0).
+      const kept = Object.fromEntries(READINGS.map((r) => [r, inner.runs[r] === zero.id || finished(done, inner.runs[r])[r].valAcc > base[r].valAcc])) as Record<Reading, boolean>;
       const pick = <T>(r: Reading, own: T, zeroValue: T) => (kept[r] ? own : zeroValue);
-      const trialIds = [...inner.trialIds, zero.id];
+      const levels = (r: Reading) => pick(r, trajectoryOf(inner, r), base.history.map(() => 0));
+      const trialIds = inner.trialIds.includes(zero.id) ? inner.trialIds : [...inner.trialIds, zero.id];
+      const { bestValTrajectory: _, ...rest } = inner;
       return {
-        ...inner,
+        ...rest,
         trialIds,
         runs: { last: pick('last', inner.runs.last, zero.id), bestVal: pick('bestVal', inner.runs.bestVal, zero.id) },
         readouts: { last: pick('last', inner.readouts.last, base.last), bestVal: pick('bestVal', inner.readouts.bestVal, base.bestVal) },
         floodLevel: { last: pick('last', inner.floodLevel.last, 0), bestVal: pick('bestVal', inner.floodLevel.bestVal, 0) },
-        trajectory: kept.last ? inner.trajectory : base.history.map(() => 0),
+        trajectory: levels('last'),
+        ...(kept.last === kept.bestVal ? {} : { bestValTrajectory: levels('bestVal') }),
         ...spent(trialIds, done),
         kept,
       };
@@ -157,20 +163,19 @@ export function checkedPlan(plan: MethodPlan, config: TrainConfig): MethodPlan {
 }
 
 /**
- * The twin agent: the run without flooding first (with the warm-up that measures the scale), then
- * one run at b = c x scale with c read by the agent from the finished first run. c = 0 is the
- * first run itself, so it costs nothing more; other levels are the grid's trials (same ids).
+ * The twin agent: the run without flooding first, then one run at b = c x scale with c read by the
+ * agent from the finished first run, and the scale that run's first 20% of epochs measured (the
+ * numbers of the searches' warm-up trial, which the twin does not need to train). c = 0 is the first
+ * run itself, so it costs nothing more; other levels are the relative grid's trials (same ids).
  */
 function twinPlan(config: TrainConfig, agent: AgentFile): MethodPlan {
-  const scale = scaleTrial(config);
   const zero = noFlood(config);
-  const run = (done: Done) => {
+  const choice = (done: Done) => {
     const first = finished(done, zero);
-    const c = twinMultiple(agent, first.history, first.classes);
-    return constant(config, relativeLevels(lossScale(finished(done, scale)), [c])[0], 'agent');
+    return twinLevel(agent, first.history, first.classes);
   };
-  const plan = singlePlan('agent', run, [scale, zero]);
-  return { ...plan, outcome: (done) => ({ ...plan.outcome(done), scale: lossScale(finished(done, scale)) }) };
+  const plan = singlePlan('agent', (done) => constant(config, choice(done).level, 'agent'), [zero]);
+  return { ...plan, outcome: (done) => ({ ...plan.outcome(done), scale: choice(done).scale }) };
 }
 
 /** The plan of one method on one task; one-run methods checked against no flooding unless `check` is false. */

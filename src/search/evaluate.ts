@@ -58,7 +58,7 @@ export async function evaluateAgent(options: EvaluateOptions): Promise<{ summary
   }
   if (!methods.includes('agent')) throw new RangeError('method: evaluate-agent compares the agent with the others; include agent');
   const distribution = taskDistribution(tasks);
-  const spec: MethodSpec = { methods, levels, agent: await loadAgent(agentPath), heuristic, ruleMultiple, halving, pbt, check };
+  const spec: MethodSpec = { methods, levels, agent: await loadAgent(agentPath), heuristic, ruleMultiple, halving, pbt, check: check !== false };
   await claimRunFolder(out, { command: 'evaluate-agent', tasks, instances, seed, ...spec, agent: agentPath }, resume);
   const configs = Array.from({ length: instances }, (_, i) => distribution.sample(seed, i));
   const log = await RunLog.open(out);

@@ -29,6 +29,8 @@ export interface MethodOutcome {
   floodLevel: Record<Reading, number>;
   /** Flood level in force at each epoch of the run behind the last-epoch reading. */
   trajectory: number[];
+  /** The same for the early-stopping reading, when that comes from another run (a checked method that kept one run under one reading only). */
+  bestValTrajectory?: number[];
   /** Compute spent: epochs trained and summed wall time of the method's trials. */
   epochs: number;
   seconds: number;
@@ -49,6 +51,11 @@ export interface MethodPlan {
   next(done: Done): TrialSpec[];
   /** The outcome; call once `next` returns nothing. */
   outcome(done: Done): MethodOutcome;
+}
+
+/** The flood level in force per epoch of the run behind a reading of an outcome. */
+export function trajectoryOf(outcome: MethodOutcome, reading: Reading): number[] {
+  return reading === 'bestVal' ? outcome.bestValTrajectory ?? outcome.trajectory : outcome.trajectory;
 }
 
 /** A finished trial, or an error naming what is missing (a plan asked for an outcome too early). */

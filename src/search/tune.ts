@@ -9,6 +9,7 @@ import { claimRunFolder, writeSummary, type RunHeader } from '../util/files.js';
 import { stat, type Stat } from '../util/stats.js';
 import { loadAgent } from '../../agents/agent.js';
 import { compareMethods, type Method, type MethodOutcome, type MethodSpec } from './compare.js';
+import { trajectoryOf } from './plan.js';
 import { type Reading, READINGS } from './select.js';
 
 export interface TuneOptions extends LoggedRunOptions, Omit<MethodSpec, 'agent'> {
@@ -50,7 +51,7 @@ export interface TuneSummary {
 
 /** Whether an outcome's early-stopping reading is of an epoch before any flooding. */
 export function esBeforeFlooding(o: MethodOutcome): boolean {
-  const first = o.trajectory.findIndex((b) => b > 0) + 1;
+  const first = trajectoryOf(o, 'bestVal').findIndex((b) => b > 0) + 1;
   return o.floodLevel.bestVal === 0 || first === 0 || o.readouts.bestVal.epoch < first;
 }
 
@@ -83,7 +84,7 @@ export async function tune(options: TuneOptions): Promise<{ summary: RunHeader &
   const { config, seeds, out, resume = false, methods, levels, agentPath, heuristic, ruleMultiple, halving, pbt, check, ...pool } = options;
   if (seeds.length === 0) throw new RangeError('seeds: need at least one seed');
   const agent = methods.includes('agent') ? await loadAgent(agentPath ?? '(no --agent given)') : undefined;
-  const spec: MethodSpec = { methods, levels, agent, heuristic, ruleMultiple, halving, pbt, check };
+  const spec: MethodSpec = { methods, levels, agent, heuristic, ruleMultiple, halving, pbt, check: check !== false };
   await claimRunFolder(out, { command: 'tune', config, seeds, ...spec, agent: agentPath }, resume);
   const tasks = seeds.map((seed) => ({ ...config, seed }));
   const log = await RunLog.open(out);

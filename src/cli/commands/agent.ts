@@ -32,10 +32,10 @@ const o1 = ONCE_DEFAULTS;
 export const trainAgentCommand: CommandSpec<TrainAgentFlags, { agent: AgentFile; curve: LearningPoint[]; families?: FamilyCheck[] }> = {
   name: ['train-agent'],
   description: 'train the flood-level agent (cross-entropy method over a linear policy) on a task distribution',
-  example: 'autoflood train-agent --generations 20 --out runs/agents/mine',
+  example: 'autoflood train-agent --design twin --instances 48 --out runs/agents/mine',
   flags: [
     { key: 'tasks', flag: '--tasks <name>', help: 'task distribution', kind: oneOf(TASK_DISTRIBUTIONS), default: d.tasks },
-    { key: 'design', flag: '--design <name>', help: 'steps (b halved/doubled at most per decision) | relative (b = multiple of the run\'s scale at every decision) | once (one multiple of the warm-up\'s scale) | twin (one multiple for a second run, read from a finished run without flooding); once and twin train on every multiple\'s outcome', kind: oneOf(DESIGNS), default: d.design },
+    { key: 'design', flag: '--design <name>', help: 'steps (b halved/doubled at most per decision) | relative (b = multiple of the run\'s scale at every decision) | once (one multiple of the warm-up\'s scale) | twin (one multiple for a second run, read from a finished run without flooding); once and twin train on every multiple\'s outcome', kind: oneOf(DESIGNS), default: 'twin' },
     { key: 'instances', flag: '--instances <n>', help: 'once, twin: training task instances, each run at 16 (once) or 11 (twin) multiples', kind: integer(2), default: o1.instances },
     { key: 'generations', flag: '--generations <n>', help: 'generations of the search', kind: integer(1), defaultText: `${o1.generations} for once and twin (no training per generation), ${d.generations} otherwise` },
     { key: 'tasksPerGeneration', flag: '--tasks-per-generation <n>', help: 'relative, steps: task instances every candidate runs on per generation', kind: integer(1), default: d.tasksPerGeneration },
@@ -43,8 +43,8 @@ export const trainAgentCommand: CommandSpec<TrainAgentFlags, { agent: AgentFile;
     { key: 'elite', flag: '--elite <fraction>', help: 'share of the candidates the search refits to', kind: real({ min: 0, max: 1, above: true }), defaultText: `${o1.cem.eliteFraction} for once and twin, ${d.cem.eliteFraction} otherwise` },
     { key: 'l2', flag: '--l2 <weight>', help: 'once, twin: penalty on the squared (standardised) feature weights', kind: real({ min: 0 }), defaultText: `${OFFLINE_L2.once} for once, ${OFFLINE_L2.twin} for twin` },
     { key: 'std', flag: '--std <s>', help: 'initial standard deviation of the parameters', kind: real({ min: 0, above: true }), default: d.cem.initialStd },
-    { key: 'decisions', flag: '--decisions <n>', help: 'flood-level decisions per training run', kind: integer(1), default: d.schedule.decisions },
-    { key: 'warmup', flag: '--warmup <fraction>', help: 'fraction of a run trained without flooding before the first decision', kind: real({ min: 0, max: 1, above: true, below: true }), default: d.schedule.warmupFraction },
+    { key: 'decisions', flag: '--decisions <n>', help: 'steps, relative: flood-level decisions per training run', kind: integer(1), default: d.schedule.decisions },
+    { key: 'warmup', flag: '--warmup <fraction>', help: 'steps, relative: fraction of a run trained without flooding before the first decision', kind: real({ min: 0, max: 1, above: true, below: true }), default: d.schedule.warmupFraction },
     { key: 'seed', flag: '--seed <n>', help: 'seed of tasks and sampling', kind: integer(0), default: d.seed },
     ...poolFlags('runs/agents/<tasks>-<time>'),
   ],
