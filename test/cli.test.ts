@@ -86,6 +86,17 @@ describe('bad input exits non-zero naming the problem', () => {
     });
   }
 
+  it('help piped into a reader that stops early (| head) ends quietly', async () => {
+    const { spawn } = await import('node:child_process');
+    const child = spawn(process.execPath, [...FROM_SOURCE, BIN, 'tune', '--help'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += String(d)));
+    child.stdout.destroy(); // the reader is gone before the first line is written
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    assert.equal(stderr, '', 'no EPIPE stack trace');
+    assert.equal(code, 0);
+  });
+
   it('usage errors exit 2 and print one line and a hint, not the whole help', async () => {
     const r = await autoflood(['grid', '--epochs', 'ten']);
     assert.equal(r.code, 2);
