@@ -10,7 +10,7 @@
  * log and continues exactly as if never interrupted.
  */
 import path from 'node:path';
-import { runScale } from '../envs/features.js';
+import { lastTenth, runScale } from '../envs/features.js';
 import { WorkerPool } from '../src/trials/pool.js';
 import { RunLog, runLogged, type LoggedRunOptions } from '../src/trials/run-log.js';
 import { noFlood } from '../src/search/compare.js';
@@ -77,8 +77,7 @@ export const LEARNING_FILE = 'learning.jsonl';
 
 /** A run's score: mean validation accuracy over its last tenth of epochs. */
 export function score(run: TrialResult): number {
-  const tail = Math.max(1, Math.round(run.history.length / 10));
-  return mean(run.history.slice(-tail).map((m) => m.valAcc));
+  return mean(lastTenth(run.history).map((m) => m.valAcc));
 }
 
 export function agentOf(design: Design, schedule: Schedule, params: number[], training: Record<string, unknown> = {}): AgentFile {

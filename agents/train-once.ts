@@ -39,7 +39,7 @@ export const ONCE_SCHEDULE: Schedule = { warmupFraction: 0.2, decisions: 1 };
 /** The designs trained here: `once` (reads the warm-up) and `twin` (reads the whole run without flooding). */
 export type OfflineDesign = 'once' | 'twin';
 
-/** The multiples each task runs at: once 0-1.5 (continuing the warm-up), twin 0-1 (the grid's own runs). */
+/** The multiples each task runs at, each from the same initialisation as the grid's runs: once 0-1.5, twin 0-1. */
 export const OFFLINE_MULTIPLES: Record<OfflineDesign, readonly number[]> = { once: ONCE_MULTIPLES, twin: RELATIVE_LEVELS };
 
 /** The twin decides once, after its first run (the whole run without flooding) has finished. */
@@ -72,7 +72,7 @@ export interface OnceSettings {
 
 /**
  * The features the shipped agent reads: the loss scale against ln(classes) and the accuracy above
- * chance. Chosen by the leave-one-family-out check (bench/once-features.ts): the train/validation
+ * chance. Chosen by the leave-one-family-out check (bench/offline-features.ts): the train/validation
  * gap features fitted the training families and lost 1.2-2.1 points to the rule on a held-out one.
  */
 export const ONCE_FEATURES: readonly string[] = ['best val loss / ln(classes)', 'best val accuracy above chance'];

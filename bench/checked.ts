@@ -10,6 +10,7 @@
 import path from 'node:path';
 import type { MethodOutcome } from '../src/search/plan.js';
 import type { TrialResult } from '../src/trials/trial.js';
+import { score } from '../agents/train-agent.js';
 import { readJson, readJsonl } from '../src/util/files.js';
 import { mean, pairedDifference } from '../src/util/stats.js';
 
@@ -20,8 +21,7 @@ const trials = new Map((await readJsonl<TrialResult>(path.join(dir, 'trials.json
 const of = (m: string) => outcomes.filter((o) => o.method === m);
 const run = (id: string) => trials.get(id) as TrialResult;
 
-const tail = (r: TrialResult) => mean(r.history.slice(-Math.max(1, Math.round(r.history.length / 10))).map((m) => m.valAcc));
-const criteria = { last: (r: TrialResult) => r.last.valAcc, tail };
+const criteria = { last: (r: TrialResult) => r.last.valAcc, tail: score };
 const none = of('none').map((o) => run(o.runs.last));
 
 function report(name: string, runs: TrialResult[]) {

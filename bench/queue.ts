@@ -15,13 +15,13 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { checkRedis, parseQueueUrl } from '../src/queue/address.js';
 import { runGrid } from '../src/search/grid.js';
 import { resolveTrainConfig, type TrainConfig } from '../src/train/config.js';
 import { WorkerPool } from '../src/trials/pool.js';
+import { freePort } from '../test/ports.js';
 
 const QUICK = process.argv.includes('--quick');
 const BIN = path.resolve('bin/autoflood.mjs');
@@ -34,14 +34,6 @@ const LIGHT = {
   levels: Array.from({ length: QUICK ? 10 : 30 }, (_, i) => i / 100),
   seeds: [0, 1],
 };
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 /** Starts `autoflood worker`s and resolves once each is taking jobs. */
 async function startWorkers(url: string, count: number): Promise<ChildProcess[]> {

@@ -57,6 +57,22 @@ export function stateFeatures(history: readonly EpochMetrics[], level: number, e
   ];
 }
 
+/** A run's last tenth of epochs (at least one): what "end" means in its features and its score. */
+export function lastTenth(history: readonly EpochMetrics[]): readonly EpochMetrics[] {
+  return history.slice(-Math.max(1, Math.round(history.length / 10)));
+}
+
+/**
+ * The two features the one-decision designs share: the loss scale against a uniform guess's
+ * ln(classes), and the best validation accuracy above chance.
+ */
+function taskFeatures(history: readonly EpochMetrics[], classes: number, scale: number, who: string): number[] {
+  if (!(Number.isInteger(classes) && classes >= 2)) throw new RangeError(`${who}: classes must be an integer >= 2, got ${classes}`);
+  const chance = 1 / classes;
+  const bestValAcc = Math.max(...history.map((m) => m.valAcc));
+  return [clip(scale / Math.log(classes), 0, 2), (bestValAcc - chance) / (1 - chance)];
+}
+
 /**
  * What the one-decision agent sees at the end of the warm-up (no flooding yet): how far the
  * task's loss stays from zero relative to a uniform guess (high under label noise), how well it
@@ -79,13 +95,9 @@ export const WARMUP_FEATURES = [
 export function warmupFeatures(history: readonly EpochMetrics[], classes: number): number[] {
   const last = history[history.length - 1];
   if (last === undefined) throw new Error('warmupFeatures: need at least one finished epoch');
-  if (!(Number.isInteger(classes) && classes >= 2)) throw new RangeError(`warmupFeatures: classes must be an integer >= 2, got ${classes}`);
   const scale = runScale(history);
-  const chance = 1 / classes;
-  const bestValAcc = Math.max(...history.map((m) => m.valAcc));
   return [
-    clip(scale / Math.log(classes), 0, 2),
-    (bestValAcc - chance) / (1 - chance),
+    ...taskFeatures(history, classes, scale, 'warmupFeatures'),
     clip(last.trainLoss / scale, 0, 4),
     clip(last.valLoss / scale - 1, 0, 4),
     last.trainAcc - last.valAcc,
@@ -117,16 +129,13 @@ export const TWIN_FEATURES = [
  */
 export function twinFeatures(history: readonly EpochMetrics[], classes: number): number[] {
   if (history.length === 0) throw new Error('twinFeatures: need at least one finished epoch');
-  if (!(Number.isInteger(classes) && classes >= 2)) throw new RangeError(`twinFeatures: classes must be an integer >= 2, got ${classes}`);
   const scale = runScale(history);
-  const tail = history.slice(-Math.max(1, Math.round(history.length / 10)));
+  const tail = lastTenth(history);
   const end = (f: (m: EpochMetrics) => number) => tail.reduce((s, m) => s + f(m), 0) / tail.length;
-  const chance = 1 / classes;
   const bestValAcc = Math.max(...history.map((m) => m.valAcc));
   const endValAcc = end((m) => m.valAcc);
   return [
-    clip(scale / Math.log(classes), 0, 2),
-    (bestValAcc - chance) / (1 - chance),
+    ...taskFeatures(history, classes, scale, 'twinFeatures'),
     clip(end((m) => m.valLoss) / scale - 1, 0, 4),
     clip(end((m) => m.trainLoss) / scale, 0, 4),
     end((m) => m.trainAcc) - endValAcc,

@@ -8,7 +8,6 @@ import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { writeFile, utimes } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -21,6 +20,7 @@ import { tune } from '../src/search/tune.js';
 import type { EpochMetrics } from '../src/train/controller.js';
 import type { TrialResult } from '../src/trials/trial.js';
 import { TINY_FLAGS, tinyConfig, tmpDir } from './helpers.js';
+import { freePort } from './ports.js';
 
 const BIN = path.resolve('bin/autoflood.mjs');
 const FROM_SOURCE = ['--conditions=autoflood-source', '--import', 'tsx'];
@@ -54,14 +54,6 @@ class Proc {
   kill(signal: NodeJS.Signals = 'SIGKILL'): void {
     if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill(signal);
   }
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 const until = async (check: () => boolean | Promise<boolean>, timeoutMs: number, what: string) => {

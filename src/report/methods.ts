@@ -77,8 +77,8 @@ function levelCell(m: MethodSummary, outcomes: MethodOutcome[], reading: Reading
     ...(flooded.length < own.length ? [`${own.length - flooded.length} of ${mine.length} before flooding`] : []),
     ...(atZero > 0 ? [`${atZero} of ${mine.length} b = 0 kept by the check`] : []),
   ];
-  if (flooded.length === 0) return notes.length === 1 && atZero === 0 ? 'before flooding' : level(stat(mine.map(() => 0))) + ` (${notes.join(', ')})`;
-  const cell = level(stat(flooded));
+  if (flooded.length === 0 && atZero === 0) return 'before flooding';
+  const cell = level(stat(flooded.length > 0 ? flooded : mine.map(() => 0)));
   return notes.length === 0 ? cell : `${cell} (${notes.join(', ')})`;
 }
 

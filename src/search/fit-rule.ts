@@ -68,7 +68,8 @@ export interface RelativeGridTask {
 
 /**
  * Trains every task's relative grid (the warm-up, then b = c x scale for every multiple c,
- * continued from the warm-up) through the run log; resumable like every logged run.
+ * each from the same initialisation: the grid's own trials) through the run log; resumable like every
+ * logged run.
  */
 export async function relativeGridRuns(
   configs: TrainConfig[], multiples: readonly number[], log: RunLog, pool: LoggedRunOptions,
