@@ -6,7 +6,7 @@
  * summary.json and the run log alone.
  */
 import { SYNTHETIC_NAMES } from '../data/synthetic.js';
-import { BACKWARD_THRESHOLD, PAPER_TWO_GAUSSIANS, type SettingRow, type SyntheticSummary } from '../reproduce/synthetic.js';
+import { BACKWARD_THRESHOLD, PAPER_TWO_GAUSSIANS, seedsOf, type SettingRow, type SyntheticSummary } from '../reproduce/synthetic.js';
 import { summarizeGridRuns } from '../search/grid.js';
 import { parseLevels } from '../search/levels.js';
 import { READINGS, type Reading, type Stat } from '../search/select.js';
@@ -103,11 +103,13 @@ function backwardNote(rows: SettingRow[]): string {
 function introOf(summary: SyntheticSummary): string {
   const b = summary.settings;
   const levels = parseLevels(b.levels);
+  const seeds = seedsOf(b);
   return [
     `Budget **${summary.budget}**: ${b.epochs} epochs; ${levels.length} flood levels (b from ${formatLevel(Math.min(...levels))} ` +
-      `to ${formatLevel(Math.max(...levels))}, \`${b.levels}\`); ${b.seeds} seed${b.seeds === 1 ? '' : 's'}; an MLP of ${b.depth} hidden layers ` +
+      `to ${formatLevel(Math.max(...levels))}, \`${b.levels}\`); ${seeds.length} seed${seeds.length === 1 ? '' : 's'} (${seeds.join(', ')}); an MLP of ${b.depth} hidden layers ` +
       `of ${b.width} units (BatchNorm, ReLU), Adam, learning rate 0.001, mini-batches of 200; ${count(b.trainSize)} training, ` +
-      `${count(b.valSize)} validation and ${count(b.testSize)} test examples; test split evaluated every ${b.testEvery} epochs.`,
+      `${count(b.valSize)} validation and ${count(b.testSize)} test examples; test split evaluated every ${b.testEvery} epochs` +
+      `${(b.valSubset ?? 0) > 0 ? `; validation accuracy also recorded on a fixed random ${count(b.valSubset as number)} of the validation examples` : ''}.`,
     b.scaledDown.length > 0
       ? `Scaled down from the paper's setting:\n\n${b.scaledDown.map((s) => `- ${s}`).join('\n')}`
       : 'Nothing is scaled down: this is the paper\'s (demo code\'s) setting.',

@@ -22,7 +22,8 @@ export interface SyntheticBudget {
   epochs: number;
   /** Flood levels, "start:stop:step". */
   levels: string;
-  seeds: number;
+  /** Seeds: a count n (0..n-1) or the seeds themselves. */
+  seeds: number | number[];
   /** MLP hidden layers and units. */
   depth: number;
   width: number;
@@ -31,6 +32,8 @@ export interface SyntheticBudget {
   testSize: number;
   /** Evaluate the test split every this many epochs (loss curves). */
   testEvery: number;
+  /** Also record validation accuracy on a random subset of this many validation examples (selection noise); 0 or absent = off. */
+  valSubset?: number;
   /** What this budget changes from the paper's setting, for the report. */
   scaledDown: string[];
 }
@@ -99,7 +102,7 @@ export function baseConfig(dataset: string, noise: number, budget: SyntheticBudg
   return resolveTrainConfig({
     dataset, noise, model: 'mlp', depth: budget.depth, width: budget.width, epochs: budget.epochs,
     trainSize: budget.trainSize, valSize: budget.valSize, testSize: budget.testSize,
-    testEvery: budget.testEvery, optimizer: 'adam', lr: 1e-3, batchSize: 200,
+    testEvery: budget.testEvery, valSubset: budget.valSubset, optimizer: 'adam', lr: 1e-3, batchSize: 200,
   });
 }
 
@@ -113,7 +116,8 @@ function settingsOf(budget: SyntheticBudget, datasets: readonly string[], noises
   return datasets.flatMap((dataset) => noises.map((noise) => ({ dataset, noise, base: baseConfig(dataset, noise, budget) })));
 }
 
-const seedsOf = (budget: SyntheticBudget) => Array.from({ length: budget.seeds }, (_, i) => i);
+export const seedsOf = (budget: SyntheticBudget): number[] =>
+  Array.isArray(budget.seeds) ? budget.seeds : Array.from({ length: budget.seeds }, (_, i) => i);
 
 const matches = (setting: Setting) => (r: TrialResult) =>
   r.config.dataset === setting.dataset && r.config.noise === setting.noise;
@@ -169,8 +173,9 @@ export async function reproduceSynthetic(options: ReproduceSyntheticOptions): Pr
   if (budget == null) throw new RangeError(`budget: must be quick or paper, got "${budgetName}"`);
   await claimRunFolder(out, { command: 'reproduce-synthetic', budget: budgetName, settings: budget, datasets, noises }, resume);
   const settings = settingsOf(budget, datasets, noises);
-  const gridRuns = settings.flatMap((s) => gridTrials(s.base, parseLevels(budget.levels), seedsOf(budget)));
-  const total = gridRuns.length + settings.length * budget.seeds;
+  // Seed by seed, so a run stopped part-way has every setting at its first seeds.
+  const gridRuns = seedsOf(budget).flatMap((seed) => settings.flatMap((s) => gridTrials(s.base, parseLevels(budget.levels), [seed])));
+  const total = gridRuns.length + settings.length * seedsOf(budget).length;
   const progress = { ...pool, onTrial: (r: TrialResult, done: number) => onTrial?.(r, done, total) };
   const log = await RunLog.open(out);
   const phase1 = await runLogged(log, gridRuns, progress);

@@ -57,6 +57,12 @@ export interface TrainConfig {
   augment: boolean;
   /** Evaluate the test split every this many epochs for the loss curves (0 = only last/best epochs). */
   testEvery: number;
+  /**
+   * Also record validation loss and accuracy on a fixed random subset of this many validation
+   * examples (chosen by the seed), to measure how selection on a small validation set behaves
+   * beside the whole one (Table 1's selection noise). Absent = off; it never changes training.
+   */
+  valSubset?: number;
 }
 
 /** One row of the training-option table: the field, its flag, its help and its kind of value. */
@@ -121,6 +127,7 @@ export const TRAIN_OPTIONS: OptionSpec[] = [
   { key: 'epochs', flag: '--epochs <n>', help: 'training epochs', kind: integer(1) },
   { key: 'augment', flag: '--augment <bool>', help: 'random crop + flip for images (default: on for cifar10)', kind: boolean },
   { key: 'testEvery', flag: '--test-every <n>', help: 'evaluate test split every n epochs for curves (0 = last/best only)', kind: integer(0) },
+  { key: 'valSubset', flag: '--val-subset <n>', help: 'also record validation accuracy on a fixed random subset of n validation examples (0 = off)', kind: integer(0), optional: true },
 ];
 
 /** Per-dataset defaults applied under the user's explicit options (the reference's settings). */
@@ -150,6 +157,7 @@ export function resolveTrainConfig(user: Partial<TrainConfig>): TrainConfig {
   const known = new Set<string>(TRAIN_OPTIONS.map((row) => row.key));
   const unknown = Object.keys(user).filter((k) => !known.has(k));
   if (unknown.length > 0) throw new RangeError(`training config: unknown setting ${unknown.map((k) => `"${k}"`).join(', ')}`);
-  const defined = Object.fromEntries(Object.entries(user).filter(([, v]) => v !== undefined));
+  // valSubset 0 is the same as absent, so it leaves trial ids as they were.
+  const defined = Object.fromEntries(Object.entries(user).filter(([k, v]) => v !== undefined && !(k === 'valSubset' && v === 0)));
   return validateTrainConfig({ ...DEFAULT_TRAIN_CONFIG, ...datasetDefaults(dataset), ...defined } as TrainConfig);
 }

@@ -17,6 +17,9 @@ export interface EpochMetrics {
   /** Validation loss/accuracy against the clean labels. */
   valLossClean: number;
   valAccClean: number;
+  /** Validation loss/accuracy (noisy labels) on the config's `valSubset` examples, when it sets one. */
+  valLossSubset?: number;
+  valAccSubset?: number;
   /** Fraction of the epoch's mini-batches whose loss was below b (gradient ascent). */
   floodedFraction: number;
   /** Flood level in force during the epoch. */

@@ -123,6 +123,8 @@ export class Trainer {
   private readonly exampleSize: number;
   private startTime = performance.now();
   private best: { epoch: number; valAcc: number; valAccClean: number; weights: tf.Tensor[] } | undefined;
+  /** 1 for the validation examples of the config's `valSubset`, 0 elsewhere (absent: none). */
+  private readonly valMask: Float32Array | undefined;
 
   constructor(config: TrainConfig, dataset: Dataset) {
     this.config = config;
@@ -133,6 +135,13 @@ export class Trainer {
     this.shuffleRng = rng.fork('shuffle');
     this.augmentRng = rng.fork('augment');
     this.exampleSize = dataset.featureShape.reduce((a, b) => a * b, 1);
+    const subset = config.valSubset ?? 0;
+    if (subset > 0) {
+      const n = dataset.val.n;
+      if (subset >= n) throw new RangeError(`valSubset: must be below the ${n} validation examples, got ${subset}`);
+      this.valMask = new Float32Array(n);
+      for (const i of rng.fork('val-subset').permutation(n).subarray(0, subset)) this.valMask[i] = 1;
+    }
   }
 
   /**
@@ -265,10 +274,14 @@ export class Trainer {
     }));
   }
 
-  /** Loss and accuracy of the current weights on a split, in evaluation mode. */
-  evaluate(split: Split): Evaluation {
+  /**
+   * Loss and accuracy of the current weights on a split, in evaluation mode; with `mask`, also
+   * the loss and accuracy (noisy labels) over the examples where it is 1.
+   */
+  evaluate(split: Split, mask?: Float32Array): Evaluation & { lossSubset?: number; accSubset?: number } {
     const sums = tf.tidy(() => {
       let acc = tf.zeros([4]);
+      let subset = tf.zeros([2]);
       for (let start = 0; start < split.n; start += EVAL_BATCH) {
         const size = Math.min(EVAL_BATCH, split.n - start);
         const { x, y: [y, yClean] } = this.batch(split, null, start, size, [split.y, split.yClean]);
@@ -282,13 +295,22 @@ export class Trainer {
           tf.sum(tf.cast(tf.equal(predicted, tf.argMax(yClean, 1)), 'float32')),
         ]);
         acc = tf.add(acc, parts);
+        if (mask !== undefined) {
+          const m = tf.tensor1d(mask.subarray(start, start + size));
+          const losses = tf.losses.softmaxCrossEntropy(y, logits, undefined, 0, tf.Reduction.NONE);
+          const hits = tf.cast(tf.equal(predicted, tf.argMax(y, 1)), 'float32');
+          subset = tf.add(subset, tf.stack([tf.sum(tf.mul(losses, m)), tf.sum(tf.mul(hits, m))]));
+        }
       }
-      return acc;
+      return tf.concat([acc, subset]);
     });
-    const [loss, correct, lossClean, correctClean] = Array.from(sums.dataSync());
+    const [loss, correct, lossClean, correctClean, subsetLoss, subsetCorrect] = Array.from(sums.dataSync());
     sums.dispose();
     const n = split.n;
-    return { loss: loss / n, acc: correct / n, lossClean: lossClean / n, accClean: correctClean / n };
+    const out = { loss: loss / n, acc: correct / n, lossClean: lossClean / n, accClean: correctClean / n };
+    if (mask === undefined) return out;
+    const k = mask.reduce((a, v) => a + v, 0);
+    return { ...out, lossSubset: subsetLoss / k, accSubset: subsetCorrect / k };
   }
 
   /**
@@ -335,7 +357,7 @@ export class Trainer {
     sums.dispose();
     const trainLoss = lossSum / batches;
 
-    const val = this.evaluate(this.dataset.val);
+    const val = this.evaluate(this.dataset.val, this.valMask);
     const metrics: EpochMetrics = {
       epoch,
       trainLoss,
@@ -344,6 +366,7 @@ export class Trainer {
       valAcc: val.acc,
       valLossClean: val.lossClean,
       valAccClean: val.accClean,
+      ...(val.accSubset === undefined ? {} : { valLossSubset: val.lossSubset, valAccSubset: val.accSubset }),
       floodedFraction: flooded / batches,
       floodLevel: level,
       lr,

@@ -1,10 +1,12 @@
 /** `autoflood reproduce synthetic` (the paper's Table 1) and `reproduce benchmark`. */
 import { benchmarkBase, benchmarkBudget, BENCHMARK_DATASETS, reproduceBenchmark, type BenchmarkDataset, type BenchmarkSummary } from '../../reproduce/benchmark.js';
-import { reproduceSynthetic, SYNTHETIC_BUDGETS, type BudgetName, type SyntheticSummary } from '../../reproduce/synthetic.js';
+import { NOISE_LEVELS, reproduceSynthetic, SYNTHETIC_BUDGETS, type BudgetName, type SyntheticBudget, type SyntheticSummary } from '../../reproduce/synthetic.js';
+import { SYNTHETIC_NAMES, type SyntheticName } from '../../data/synthetic.js';
+import { levelGrid } from '../../search/levels.js';
 import type { TrialResult } from '../../trials/trial.js';
-import { oneOf, real, text } from '../../util/values.js';
+import { integer, listOf, oneOf, real, text } from '../../util/values.js';
 import type { CommandSpec } from '../command.js';
-import { poolFlags } from '../options.js';
+import { poolFlags, seedsKind } from '../options.js';
 import { loadTaskData } from '../task.js';
 
 interface ReproduceFlags extends Record<string, unknown> {
@@ -18,18 +20,58 @@ type Results<S> = { summary: S; results: TrialResult[] };
 
 const BUDGET = { key: 'budget', flag: '--budget <name>', help: "quick (scaled down to minutes or hours on 2 cores) | paper (the paper's settings)", kind: oneOf(['quick', 'paper'] as const), default: 'quick' };
 
-export const reproduceSyntheticCommand: CommandSpec<ReproduceFlags, Results<SyntheticSummary>> = {
+interface SyntheticFlags extends ReproduceFlags {
+  levels?: number[];
+  seeds?: number[];
+  datasets: SyntheticName[];
+  noises: number[];
+  valSize?: number;
+  valSubset?: number;
+  testEvery?: number;
+}
+
+/** The budget with the flags that change it, each change said in words for the report. */
+function syntheticSettings(o: SyntheticFlags): SyntheticBudget {
+  const base = SYNTHETIC_BUDGETS[o.budget];
+  const settings: SyntheticBudget = { ...base, scaledDown: [...base.scaledDown] };
+  const change = (what: string) => settings.scaledDown.push(what);
+  if (o.levels !== undefined) {
+    settings.levels = o.levels.join(',');
+    change(`flood levels ${settings.levels} (${o.levels.length}) instead of \`${base.levels}\``);
+  }
+  if (o.seeds !== undefined) settings.seeds = o.seeds;
+  if (o.valSize !== undefined && o.valSize !== base.valSize) {
+    settings.valSize = o.valSize;
+    change(`${o.valSize} validation examples instead of ${base.valSize}`);
+  }
+  if (o.valSubset !== undefined && o.valSubset > 0) settings.valSubset = o.valSubset;
+  if (o.testEvery !== undefined) settings.testEvery = o.testEvery;
+  return settings;
+}
+
+export const reproduceSyntheticCommand: CommandSpec<SyntheticFlags, Results<SyntheticSummary>> = {
   name: ['reproduce', 'synthetic'],
   description: 'Table 1: Two Gaussians, Spiral, Sinusoid at 1/5/10% label noise, with and without flooding',
-  example: 'autoflood reproduce synthetic --budget quick',
-  flags: [BUDGET, ...poolFlags('runs/reproduce-synthetic-<budget>-<time>')],
+  example: 'autoflood reproduce synthetic --budget paper --levels 0:0.5:0.05 --seeds 3 --datasets two-gaussians',
+  flags: [
+    BUDGET,
+    { key: 'levels', flag: '--levels <grid>', help: 'flood levels, start:stop:step or a comma list', kind: levelGrid, defaultText: "the budget's" },
+    { key: 'seeds', flag: '--seeds <n|list>', help: 'seeds: a count n (0..n-1) or a comma list', kind: seedsKind, defaultText: "the budget's (3)" },
+    { key: 'datasets', flag: '--datasets <list>', help: SYNTHETIC_NAMES.join(', '), kind: listOf(oneOf(SYNTHETIC_NAMES)), default: [...SYNTHETIC_NAMES] },
+    { key: 'noises', flag: '--noises <rates>', help: 'label-noise rates', kind: listOf(real({ min: 0, max: 1, below: true })), default: [...NOISE_LEVELS] },
+    { key: 'valSize', flag: '--val-size <n>', help: 'validation examples', kind: integer(1), defaultText: "the budget's (100)" },
+    { key: 'valSubset', flag: '--val-subset <n>', help: 'also record validation accuracy on a fixed random subset of n of them (selection on a small set beside the whole; 0 = off)', kind: integer(0), default: 0 },
+    { key: 'testEvery', flag: '--test-every <n>', help: 'evaluate the test split every n epochs (loss curves)', kind: integer(0), defaultText: "the budget's (10)" },
+    ...poolFlags('runs/reproduce-synthetic-<budget>-<time>'),
+  ],
   outPrefix: (o) => `reproduce-synthetic-${o.budget}`,
   run(o, context) {
-    const settings = SYNTHETIC_BUDGETS[o.budget];
-    context.logger.info(`reproduce synthetic (${o.budget}): ${settings.epochs} epochs, levels ${settings.levels}, ${settings.seeds} seeds -> ${context.out}`);
-    for (const change of settings.scaledDown) context.logger.info(`  scaled down: ${change}`);
+    const settings = syntheticSettings(o);
+    context.logger.info(`reproduce synthetic (${o.budget}): ${settings.epochs} epochs, levels ${settings.levels}, seeds ${String(settings.seeds)}, ${o.datasets.join(', ')} at noise ${o.noises.join(', ')} -> ${context.out}`);
+    for (const change of settings.scaledDown) context.logger.info(`  changed: ${change}`);
     return reproduceSynthetic({
-      budget: o.budget, out: context.out, resume: o.resume, workers: o.workers, queue: o.queue, backend: context.backend,
+      budget: o.budget, settings, datasets: o.datasets, noises: o.noises,
+      out: context.out, resume: o.resume, workers: o.workers, queue: o.queue, backend: context.backend,
       ...context.poolProgress('reproduce synthetic'),
     });
   },
