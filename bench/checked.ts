@@ -8,11 +8,11 @@
  * `node --import tsx bench/checked.ts runs/issue11/fashion-mnist`
  */
 import path from 'node:path';
-import type { MethodOutcome } from '../src/search/plan.js';
+import type { MethodOutcome } from '../src/methods/plan.js';
 import type { TrialResult } from '../src/trials/trial.js';
-import { score } from '../agents/train-agent.js';
-import { readJson, readJsonl } from '../src/util/files.js';
-import { mean, pairedDifference } from '../src/util/stats.js';
+import { score } from '../src/train/scale.js';
+import { readJson, readJsonl } from '../src/core/files.js';
+import { mean, pairedDifference } from '../src/core/stats.js';
 
 const dir = process.argv[2];
 if (dir === undefined) throw new Error('usage: bench/checked.ts <run folder>');
@@ -21,7 +21,7 @@ const trials = new Map((await readJsonl<TrialResult>(path.join(dir, 'trials.json
 const of = (m: string) => outcomes.filter((o) => o.method === m);
 const run = (id: string) => trials.get(id) as TrialResult;
 
-const criteria = { last: (r: TrialResult) => r.last.valAcc, tail: score };
+const criteria = { last: (r: TrialResult) => r.last.valAcc, tail: (r: TrialResult) => score(r.history) };
 const none = of('none').map((o) => run(o.runs.last));
 
 function report(name: string, runs: TrialResult[]) {

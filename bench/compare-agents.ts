@@ -4,10 +4,10 @@
  * `node --import tsx bench/compare-agents.ts runs/agents/compare-steps runs/agents/compare-relative`
  */
 import path from 'node:path';
-import type { EvaluateSummary } from '../src/search/evaluate.js';
-import { READINGS } from '../src/search/select.js';
-import { readJson } from '../src/util/files.js';
-import { pairedDifference } from '../src/util/stats.js';
+import type { EvaluateSummary } from '../src/studies/evaluate-agent.js';
+import { READINGS } from '../src/methods/select.js';
+import { readJson } from '../src/core/files.js';
+import { pairedDifference } from '../src/core/stats.js';
 
 const [a, b] = process.argv.slice(2);
 if (a === undefined || b === undefined) throw new Error('usage: bench/compare-agents.ts <evaluate folder A> <evaluate folder B>');

@@ -6,9 +6,9 @@
  * `node --import tsx bench/learning-spread.ts runs/agents/steps runs/agents/steps-seed1`
  */
 import path from 'node:path';
-import type { LearningPoint } from '../agents/train-agent.js';
-import { readJsonl } from '../src/util/files.js';
-import { mean } from '../src/util/stats.js';
+import type { LearningPoint } from '../src/control/agent.js';
+import { readJsonl } from '../src/core/files.js';
+import { mean } from '../src/core/stats.js';
 
 const dirs = process.argv.slice(2);
 if (dirs.length < 2) throw new Error('usage: bench/learning-spread.ts <train-agent folder> <train-agent folder> ...');

@@ -7,13 +7,13 @@
  * `node --import tsx bench/level-range.ts runs/a runs/b ...`
  */
 import { clusterShape } from '../src/data/clusters.js';
-import { noiseEntropy, warmupEpochs } from '../src/search/scale.js';
+import { noiseEntropy, warmupEpochs } from '../src/train/scale.js';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { RUN_LOG_FILE } from '../src/trials/run-log.js';
-import { readJsonl } from '../src/util/files.js';
+import { readJsonl } from '../src/core/files.js';
 import type { TrialResult } from '../src/trials/trial.js';
-import { mean } from '../src/util/stats.js';
+import { mean } from '../src/core/stats.js';
 
 const classesOf = (dataset: string): number => clusterShape(dataset)?.classes ?? (['mnist', 'fashion-mnist', 'cifar10'].includes(dataset) ? 10 : 2);
 

@@ -4,10 +4,10 @@
  * that excludes 0. `node --import tsx bench/paired.ts runs/issue11/fashion-mnist grid none`
  */
 import path from 'node:path';
-import type { MethodOutcome } from '../src/search/plan.js';
-import { READINGS } from '../src/search/select.js';
-import { readJson } from '../src/util/files.js';
-import { pairedDifference } from '../src/util/stats.js';
+import type { MethodOutcome } from '../src/methods/plan.js';
+import { READINGS } from '../src/methods/select.js';
+import { readJson } from '../src/core/files.js';
+import { pairedDifference } from '../src/core/stats.js';
 
 const [dir, a, b] = process.argv.slice(2);
 if (dir === undefined || a === undefined || b === undefined) throw new Error('usage: bench/paired.ts <run folder> <method A> <method B>');

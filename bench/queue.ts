@@ -17,11 +17,12 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
-import { checkRedis, parseQueueUrl } from '../src/queue/address.js';
-import { runGrid } from '../src/search/grid.js';
+import { QueueRunner } from '../src/queue/coordinator.js';
+import { runGrid } from '../src/studies/grid.js';
 import { resolveTrainConfig, type TrainConfig } from '../src/train/config.js';
 import { WorkerPool } from '../src/trials/pool.js';
-import { freePort } from '../test/ports.js';
+import type { Runner } from '../src/trials/runner.js';
+import { startRedis } from './redis.js';
 
 const QUICK = process.argv.includes('--quick');
 const BIN = path.resolve('bin/autoflood.mjs');
@@ -49,14 +50,13 @@ async function startWorkers(url: string, count: number): Promise<ChildProcess[]>
 }
 
 type Grid = { config: TrainConfig; levels: number[]; seeds: number[] };
-type Runner = { queue: string } | { pool: WorkerPool };
 
 /** Seconds for one grid into a fresh folder. */
-async function timeGrid(grid: Grid, run: Runner): Promise<number> {
+async function timeGrid(grid: Grid, runner: Runner): Promise<number> {
   const out = await mkdtemp(path.join(tmpdir(), 'autoflood-bench-queue-'));
   try {
     const start = performance.now();
-    await runGrid({ base: grid.config, levels: grid.levels, seeds: grid.seeds, out, backend: 'wasm', ...run });
+    await runGrid({ base: grid.config, levels: grid.levels, seeds: grid.seeds, out, runner });
     return (performance.now() - start) / 1000;
   } finally {
     await rm(out, { recursive: true, force: true });
@@ -64,8 +64,8 @@ async function timeGrid(grid: Grid, run: Runner): Promise<number> {
 }
 
 /** One 1-epoch training per worker first, so no timing includes starting a thread, tfjs and the data. */
-const warm = (grid: Grid, run: Runner, workers: number) =>
-  timeGrid({ config: { ...grid.config, epochs: 1 }, levels: grid.levels.slice(0, workers), seeds: [1000] }, run);
+const warm = (grid: Grid, runner: Runner, workers: number) =>
+  timeGrid({ config: { ...grid.config, epochs: 1 }, levels: grid.levels.slice(0, workers), seeds: [1000] }, runner);
 
 const REPEATS = 5;
 
@@ -78,25 +78,15 @@ async function medianOf(time: () => Promise<number>): Promise<number> {
 
 const load = () => loadavg().map((l) => l.toFixed(2)).join(' ');
 
-const port = await freePort();
-const redis = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
-const url = `redis://127.0.0.1:${port}`;
+const redis = await startRedis();
+const { url } = redis;
 const workers: ChildProcess[] = [];
+const queue = await QueueRunner.open(url);
 try {
-  for (let i = 0; ; i++) {
-    try {
-      await checkRedis(parseQueueUrl(url), 500);
-      break;
-    } catch (err) {
-      if (i > 50) throw err;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
   console.log(`load average before: ${load()}`);
   const heavyTrials = HEAVY.levels.length * HEAVY.seeds.length;
   const lightTrials = LIGHT.levels.length * LIGHT.seeds.length;
 
-  const queue = { queue: url };
   workers.push(...(await startWorkers(url, 1)));
   await warm(HEAVY, queue, 1);
   const queue1 = await timeGrid(HEAVY, queue);
@@ -107,10 +97,10 @@ try {
   const queue2 = await timeGrid(HEAVY, queue);
   for (const w of workers.splice(0)) w.kill('SIGTERM');
   const pools = [new WorkerPool({ workers: 1, backend: 'wasm' }), new WorkerPool({ workers: 2, backend: 'wasm' })];
-  await warm(HEAVY, { pool: pools[1] }, 2);
-  const local2 = await timeGrid(HEAVY, { pool: pools[1] });
-  await warm(LIGHT, { pool: pools[0] }, 1);
-  const lightLocal = await medianOf(() => timeGrid(LIGHT, { pool: pools[0] }));
+  await warm(HEAVY, pools[1], 2);
+  const local2 = await timeGrid(HEAVY, pools[1]);
+  await warm(LIGHT, pools[0], 1);
+  const lightLocal = await medianOf(() => timeGrid(LIGHT, pools[0]));
   await Promise.all(pools.map((p) => p.close()));
 
   console.log(`(a) ${heavyTrials} trainings of ${HEAVY.config.epochs} epochs (paper MLP, Two Gaussians):`);
@@ -122,5 +112,6 @@ try {
   console.log(`load average after: ${load()}`);
 } finally {
   for (const w of workers) w.kill('SIGTERM');
-  redis.kill();
+  await queue.close();
+  redis.stop();
 }

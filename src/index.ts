@@ -11,42 +11,48 @@
  * - The shipped agent (design twin): `twinLevel(await loadAgent(DEFAULT_AGENT_FILE), history, classes)`
  *   gives b for a second run from the history of a finished run without flooding. An agent that
  *   sets b during one run: `new AgentController(await loadAgent(STEPS_AGENT_FILE))`.
- * - Searches over b, on worker threads, resumable from their run folder: `runGrid`, `tune`,
- *   `evaluateAgent`.
+ * - Searches over b, resumable from their run folder, on local worker threads or any `Runner`
+ *   (a `QueueRunner` for machines on a Redis queue): `runGrid`, `tune`, `evaluateAgent`.
  * - Data, models, backends: `loadDataset`, `buildModel`, `initBackend`.
  */
-import { fileURLToPath } from 'node:url';
+import { packageFile } from './core/files.js';
 
-export { flood, iflood, checkFloodLevel } from './flood.js';
+export { flood, iflood, checkFloodLevel } from './core/flood.js';
+export { OptionError, TrialFailed } from './core/errors.js';
 export { initBackend, describeBackend, type BackendInfo, type BackendChoice } from './backend/index.js';
 export { loadDataset, DATASET_NAMES, Rng, applyLabelNoise, type Dataset, type DatasetOptions, type Split } from './data/index.js';
 export { buildModel, defaultModelSpec, countParams, augmentBatch, type ModelSpec } from './models/index.js';
 export { resolveTrainConfig, DEFAULT_TRAIN_CONFIG, TRAIN_OPTIONS, type TrainConfig } from './train/config.js';
 export { backwardFlood, constantFlood, type FloodController, type EpochMetrics, type ControllerContext } from './train/controller.js';
+export { lossScale, noiseEntropy, score, warmupEpochs } from './train/scale.js';
 export { Trainer, type Readout } from './train/trainer.js';
 export { train, type TrainOptions, type TrainResult } from './train/train.js';
-export { runTrain, type TrainSummary } from './train/run-folder.js';
-export { HeuristicController, HEURISTIC_DEFAULTS, type HeuristicOptions } from '../agents/heuristic.js';
-export { AgentController, loadAgent, twinLevel, twinMultiple, type AgentFile } from '../agents/agent.js';
+export { runTrain, type TrainSummary } from './train/run-train.js';
+export { loadTasks, type TaskDistribution, type TaskFile } from './tasks/tasks.js';
+export { HeuristicController, HEURISTIC_DEFAULTS, type HeuristicOptions } from './control/heuristic.js';
+export { AgentController, loadAgent, twinLevel, twinMultiple, type AgentFile } from './control/agent.js';
 export { makeTrial, type TrialSpec, type TrialResult, type ControllerSpec } from './trials/trial.js';
 export { RunLog, runLogged, readRunLog } from './trials/run-log.js';
-export { WorkerPool, runJobs } from './trials/pool.js';
-export { runGrid, gridTrials, type GridOptions, type GridSummary } from './search/grid.js';
-export { parseLevels } from './search/levels.js';
-export { summarizeGrid, chooseLevel } from './search/select.js';
-export { tune, type TuneOptions, type TuneSummary } from './search/tune.js';
-export { evaluateAgent, type EvaluateOptions, type EvaluateSummary } from './search/evaluate.js';
+export { WorkerPool } from './trials/pool.js';
+export type { Runner } from './trials/runner.js';
+export { QueueRunner } from './queue/coordinator.js';
+export { gridTrials } from './methods/grid.js';
+export { parseLevels } from './methods/levels.js';
+export { summarizeGrid, chooseLevel } from './methods/select.js';
+export { runGrid, type GridOptions, type GridSummary } from './studies/grid.js';
+export { tune, type TuneOptions, type TuneSummary } from './studies/tune.js';
+export { evaluateAgent, type EvaluateOptions, type EvaluateSummary } from './studies/evaluate-agent.js';
 
 /**
  * Path of the agent shipped with the package (agents/default-agent.json, design twin, trained by
- * the command in the README), for `loadAgent` and `twinLevel`. The same file the CLI's `--agent`
- * defaults to.
+ * the command in agents/README.md), for `loadAgent` and `twinLevel`. The same file the CLI's
+ * `--agent` defaults to.
  */
-export const DEFAULT_AGENT_FILE = fileURLToPath(new URL('../agents/default-agent.json', import.meta.url));
+export const DEFAULT_AGENT_FILE = packageFile('agents/default-agent.json');
 
 /**
  * Path of the shipped in-run agent (agents/steps-agent.json, design steps): an `AgentController`
- * that sets b at its decision epochs of a single run. It was the default before the twin design;
- * on the held-out families it is below the twin (README, "The agent").
+ * that sets b at its decision epochs of a single run (below the twin on the held-out families;
+ * docs/agent.md).
  */
-export const STEPS_AGENT_FILE = fileURLToPath(new URL('../agents/steps-agent.json', import.meta.url));
+export const STEPS_AGENT_FILE = packageFile('agents/steps-agent.json');

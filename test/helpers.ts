@@ -6,6 +6,9 @@ import { after } from 'node:test';
 import { resolveTrainConfig, type TrainConfig } from '../src/train/config.js';
 import type { EpochMetrics } from '../src/train/controller.js';
 import type { Readout } from '../src/train/trainer.js';
+import { WorkerPool } from '../src/trials/pool.js';
+import type { RunContext } from '../src/trials/run-folder.js';
+import { RunLog, type RunProgress } from '../src/trials/run-log.js';
 
 const made: string[] = [];
 after(async () => {
@@ -41,4 +44,10 @@ export function scriptedEpochs(rows: Partial<EpochMetrics>[]): EpochMetrics[] {
 /** A test reading with clean-label figures 5 points above the noisy ones. */
 export function readout(epoch: number, valAcc: number, testAcc: number): Readout {
   return { epoch, valAcc, valAccClean: valAcc + 0.05, testLoss: 0.5, testAcc, testLossClean: 0.3, testAccClean: testAcc + 0.05 };
+}
+
+/** A run context on the run log of `dir` with a local pool of `workers` threads; `close()` stops the pool. */
+export async function localRun(dir: string, progress: RunProgress = {}, workers = 2): Promise<RunContext & { close(): Promise<void> }> {
+  const runner = new WorkerPool({ workers, backend: 'wasm' });
+  return { log: await RunLog.open(dir), runner, progress, close: () => runner.close() };
 }

@@ -7,6 +7,7 @@
  * our engine: we detect that and refuse, instead of running with mixed kernels.
  * tfjs itself is loaded on the first call, so the CLI's help can read BACKEND_CHOICES quickly.
  */
+import { OptionError } from '../core/errors.js';
 
 export const BACKEND_CHOICES = ['auto', 'node-gpu', 'node', 'wasm', 'cpu'] as const;
 export type BackendChoice = (typeof BACKEND_CHOICES)[number];
@@ -54,7 +55,7 @@ async function activate(tfName: string): Promise<boolean> {
  */
 export async function initBackend(requested: BackendChoice = 'auto'): Promise<BackendInfo> {
   if (!BACKEND_CHOICES.includes(requested)) {
-    throw new Error(`backend: unknown backend "${requested}" (choose one of ${BACKEND_CHOICES.join(', ')})`);
+    throw new OptionError('backend', `unknown backend "${requested}" (choose one of ${BACKEND_CHOICES.join(', ')})`);
   }
   const skipped: string[] = [];
   const order: Exclude<BackendChoice, 'auto'>[] =
@@ -79,7 +80,7 @@ export async function initBackend(requested: BackendChoice = 'auto'): Promise<Ba
       skipped.push('cpu: backend failed to initialise');
     }
   }
-  throw new Error(`backend: could not initialise "${requested}": ${skipped.join('; ')}`);
+  throw new OptionError('backend', `could not initialise "${requested}": ${skipped.join('; ')}`);
 }
 
 /** One line for the log: which backend runs and why the faster ones did not. */

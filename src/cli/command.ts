@@ -10,14 +10,17 @@ import { existsSync, readFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import type winston from 'winston';
+import { OptionError, TrialFailed } from '../core/errors.js';
 import { describeBackend, initBackend, type BackendChoice } from '../backend/index.js';
 import { describeAddress, hideUrlPasswords, parseQueueUrl } from '../queue/address.js';
 import type { RunOutput } from '../report/index.js';
 import type { EpochMetrics } from '../train/controller.js';
+import type { StudyOptions } from '../trials/run-folder.js';
+import type { Runner } from '../trials/runner.js';
 import type { TrialResult, TrialSpec } from '../trials/trial.js';
-import { CONFIG_FILE, DATA_FILE, defaultRunDir, ensureDir, runFolderProblem, savedTrainings, writeJson } from '../util/files.js';
+import { CONFIG_FILE, DATA_FILE, defaultRunDir, ensureDir, runFolderProblem, savedTrainings, writeJson } from '../core/files.js';
 import { createLogger } from './log.js';
-import { flagName, LOG_FLAGS, parseFlags, UsageError, type Flag } from './options.js';
+import { flagName, flagOfOption, LOG_FLAGS, parseFlags, UsageError, type Flag } from './options.js';
 import { createProgress, writeAboveBar, type Progress } from './progress.js';
 import type { Task } from './task.js';
 
@@ -38,6 +41,11 @@ export interface CommandContext {
   progress(label: string, total: number): Progress;
   /** Progress by epoch over every training the library plans, with the level in force. */
   poolProgress(label: string): PoolProgress;
+  /**
+   * Where the trainings run: the Redis queue at `queue` (connected now, closed when the command
+   * ends), or undefined for local worker threads.
+   */
+  runner(queue: string | undefined): Promise<Runner | undefined>;
 }
 
 export interface CommandSpec<O = any, R = any> {
@@ -79,14 +87,16 @@ export async function runCommand(spec: CommandSpec, raw: Record<string, unknown>
   } catch (err) {
     // Usage errors name the command, for the hint to its --help.
     if (err instanceof UsageError) err.command = spec.name.join(' ');
-    const message = (err as Error).message;
-    // A training that failed in a worker: its message, without the trial's internal id.
-    const failed = /^trial [0-9a-f]{16}: /.exec(message);
-    if (failed !== null) throw new Error(`a training failed: ${message.slice(failed[0].length)}`);
-    // A library error naming one of the command's options by its field ('out: ...') names the flag.
-    const field = /^(\w+): /.exec(message)?.[1];
-    const row = spec.flags.find((f) => f.key === field);
-    if (!(err instanceof UsageError) && row !== undefined) throw new Error(`${flagName(row)}: ${message.slice(field!.length + 2)}`);
+    // A training that failed in a worker: what it said, without the trial's internal id.
+    if (err instanceof TrialFailed) {
+      const flag = err.option === undefined ? undefined : flagOfOption(err.option, spec.flags);
+      throw new Error(`a training failed: ${err.option === undefined ? '' : `${flag ?? err.option}: `}${err.detail}`);
+    }
+    // A library error about one of the command's options names its flag.
+    if (err instanceof OptionError && !(err instanceof UsageError)) {
+      const flag = flagOfOption(err.option, spec.flags);
+      if (flag !== undefined) throw new Error(`${flag}: ${err.detail}`);
+    }
     throw err;
   }
 }
@@ -131,6 +141,7 @@ async function execute(spec: CommandSpec, raw: Record<string, unknown>, args: st
   }
   const existedBefore = out !== '' && existsSync(out);
   const displays: Progress[] = [];
+  const closers: (() => Promise<void>)[] = [];
   const onInterrupt = () => {
     displays.forEach((d) => d.stop());
     const saved = out !== '' && existsSync(out) ? savedTrainings(out) : 0;
@@ -148,6 +159,13 @@ async function execute(spec: CommandSpec, raw: Record<string, unknown>, args: st
       return display;
     },
     poolProgress: (label) => poolProgress(label, context),
+    async runner(queue) {
+      if (queue === undefined) return undefined;
+      const { QueueRunner } = await import('../queue/coordinator.js');
+      const runner = await QueueRunner.open(queue);
+      closers.push(() => runner.close());
+      return runner;
+    },
   };
   let result: unknown;
   try {
@@ -172,6 +190,7 @@ async function execute(spec: CommandSpec, raw: Record<string, unknown>, args: st
     throw err;
   } finally {
     displays.forEach((d) => d.stop());
+    for (const close of closers.splice(0)) await close();
   }
   try {
     if (spec.report !== undefined) {
@@ -183,6 +202,21 @@ async function execute(spec: CommandSpec, raw: Record<string, unknown>, args: st
     // Ctrl-C while the report is written still says what is saved (all of it) and how to finish.
     process.off('SIGINT', onInterrupt);
   }
+}
+
+/** The flags every command that trains many models has (poolFlags). */
+export interface PoolFlags extends Record<string, unknown> {
+  workers: number;
+  resume: boolean;
+  queue?: string;
+}
+
+/** The run settings of a study from its pool flags: folder, resume, where it trains, progress by epoch. */
+export async function studyOptions(o: PoolFlags, context: CommandContext, label: string): Promise<StudyOptions> {
+  return {
+    out: context.out, resume: o.resume, workers: o.workers, backend: context.backend,
+    runner: await context.runner(o.queue), ...context.poolProgress(label),
+  };
 }
 
 /** Level as shown in a status: up to 4 significant digits. */

@@ -4,12 +4,15 @@
  * help text and the parsed, validated options object; errors name the flag as the user typed it.
  */
 import { availableParallelism } from 'node:os';
+import path from 'node:path';
 import { BACKEND_CHOICES } from '../backend/index.js';
 import { clusterShape } from '../data/clusters.js';
 import { SYNTHETIC_NAMES } from '../data/synthetic.js';
 import { queueUrl } from '../queue/address.js';
 import { DEFAULT_TRAIN_CONFIG, resolveTrainConfig, TRAIN_OPTIONS, type TrainConfig } from '../train/config.js';
-import { integer, listOf, oneOf, parseValue, text, type ValueKind } from '../util/values.js';
+import { OptionError } from '../core/errors.js';
+import { shippedDistributions } from '../tasks/tasks.js';
+import { integer, listOf, oneOf, parseValue, text, type ValueKind } from '../core/values.js';
 import { LOG_LEVELS } from './log.js';
 
 export interface Flag {
@@ -104,6 +107,22 @@ export function poolFlags(outExample: string): Flag[] {
   ];
 }
 
+/**
+ * `--tasks`: a shipped task distribution (envs/<name>.json) or the path of a task file. The names
+ * are listed when the flag is parsed; the file itself is read when the command starts.
+ */
+export function tasksFlag(help: string, fallback: string): Flag {
+  const kind: ValueKind<string> = {
+    accepts: `a shipped task distribution (${shippedDistributions().join(', ')}) or the path of a .json task file`,
+    parse: (raw) => (kind.check(raw.trim()) ? raw.trim() : undefined),
+    check: (v): v is string => typeof v === 'string' && (shippedDistributions().includes(v) || v.endsWith('.json')),
+  };
+  return { key: 'tasks', flag: '--tasks <name|file>', help, kind, default: fallback };
+}
+
+/** A folder-name-safe name of a --tasks value (a file's base name without .json). */
+export const tasksSlug = (tasks: string): string => path.basename(tasks).replace(/\.json$/, '');
+
 /** A dataset name autoflood knows (the data itself is checked when it is loaded). */
 const datasetKind: ValueKind<string> = {
   accepts: `one of ${SYNTHETIC_NAMES.join(', ')}, clusters:<features>:<classes>, mnist, fashion-mnist, cifar10, csv:<path>`,
@@ -120,22 +139,18 @@ const datasetKind: ValueKind<string> = {
   },
 };
 
-/** The flag of a training setting or dataset option named in a library error ('trainSize' -> '--train-size'). */
-function flagOfField(field: string): string | undefined {
-  if (field === 'name' || field === 'dataset') return '--dataset';
-  const row = TRAIN_OPTIONS.find((r) => r.key === field);
-  return row === undefined ? undefined : row.flag.split(' ')[0];
+/** Options the library names by a key that is no flag row's, and the flag that sets each. */
+const OPTION_FLAGS: Record<string, string> = { methods: '--method', agentPath: '--agent' };
+
+/** The flag that sets the option `option` (its key in code), among a command's rows and the training settings. */
+export function flagOfOption(option: string, rows: Flag[] = []): string | undefined {
+  const row = rows.find((r) => r.key === option) ?? TRAIN_OPTIONS.find((r) => r.key === option);
+  return row === undefined ? OPTION_FLAGS[option] : flagName(row);
 }
 
-/**
- * A library error as a usage error: a leading field name ('trainSize: ...') becomes its flag;
- * a message without one gets `prefix` (e.g. '--dataset mnist').
- */
-export function usageFrom(err: unknown, prefix: string): UsageError {
-  const message = (err as Error).message;
-  const field = /^(\w+): /.exec(message)?.[1];
-  const flag = field === undefined ? undefined : flagOfField(field);
-  return new UsageError(flag === undefined ? `${prefix}: ${message}` : `${flag}: ${message.slice(field!.length + 2)}`);
+/** A library error about one option, as a usage error naming its flag (or `fallback` when no flag sets it). */
+export function usageOf(err: OptionError, rows: Flag[] = [], fallback = 'options'): UsageError {
+  return new UsageError(`${flagOfOption(err.option, rows) ?? fallback}: ${err.detail}`);
 }
 
 /**
@@ -157,7 +172,7 @@ export function trainConfigOf(options: Record<string, unknown>, omit: (keyof Tra
   try {
     return resolveTrainConfig(user as Partial<TrainConfig>);
   } catch (err) {
-    throw usageFrom(err, 'training options');
+    throw err instanceof OptionError ? usageOf(err, [], 'training options') : err;
   }
 }
 

@@ -7,8 +7,9 @@ import { existsSync } from 'node:fs';
 import type winston from 'winston';
 import { loadDataset, type Dataset } from '../data/index.js';
 import type { TrainConfig } from '../train/config.js';
-import type { DataFile } from '../util/files.js';
-import { trainConfigOf, UsageError, usageFrom } from './options.js';
+import type { DataFile } from '../core/files.js';
+import { OptionError } from '../core/errors.js';
+import { trainConfigOf, UsageError, usageOf } from './options.js';
 
 export interface Task {
   /** The config with sizes and model resolved. */
@@ -23,10 +24,7 @@ export async function loadTaskData(config: TrainConfig): Promise<Dataset> {
   try {
     return await loadDataset(datasetOptionsOf(config));
   } catch (err) {
-    // "cifar10: files missing in ..." or "<csv file>: ..." names what the prefix names already.
-    const named = [config.dataset, config.dataset.replace(/^csv:/, '')].find((name) => (err as Error).message.startsWith(`${name}: `));
-    const message = (err as Error).message.slice(named === undefined ? 0 : named.length + 2);
-    throw usageFrom(new Error(message), `--dataset ${config.dataset}`);
+    throw err instanceof OptionError ? usageOf(err) : err;
   }
 }
 
@@ -89,7 +87,7 @@ export function warnHighLevels(task: Task, levels: number[], flag: string, logge
 /** Reads an agent file for `--agent`, so a missing or corrupt one stops the command before it starts. */
 export async function checkAgentFile(file: string): Promise<void> {
   if (!existsSync(file)) throw new UsageError(`--agent: no such file: ${file}`);
-  const { loadAgent } = await import('../../agents/agent.js');
+  const { loadAgent } = await import('../control/agent.js');
   try {
     await loadAgent(file);
   } catch (err) {

@@ -5,6 +5,7 @@
  * [32, 32, 3] in [0, 1]. `fetchCifar10` downloads and checksums the archive (or unpacks one the
  * user already has); nothing downloads unless that command runs.
  */
+import { OptionError } from '../core/errors.js';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
@@ -173,13 +174,13 @@ async function download(url: string, timeoutMs: number, hint: string): Promise<B
 export async function fetchCifar10(dataDir: string, options: FetchOptions = {}): Promise<string[]> {
   const url = options.url ?? CIFAR_URL;
   const timeoutMs = options.timeoutMs ?? 30_000;
-  if (!(timeoutMs > 0) || !Number.isFinite(timeoutMs)) throw new RangeError(`timeoutMs: must be a positive number, got ${timeoutMs}`);
+  if (!(timeoutMs > 0) || !Number.isFinite(timeoutMs)) throw new OptionError('timeoutMs', `must be a positive number, got ${timeoutMs}`);
   const hint = `download ${path.basename(new URL(url).pathname)} elsewhere and extract it into ${dataDir}, or run "autoflood data fetch cifar10 --archive <file> --data-dir ${dataDir}"`;
   let archive: Buffer;
   if (options.archive != null) {
     const file = options.archive;
     archive = await readFile(file).catch((err: NodeJS.ErrnoException) => {
-      throw new Error(`archive: cannot read ${file} (${err.code ?? err.message})`);
+      throw new OptionError('archive', `cannot read ${file} (${err.code ?? err.message})`);
     });
   } else {
     archive = await download(url, timeoutMs, hint);

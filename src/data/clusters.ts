@@ -5,6 +5,7 @@
  * standard deviations apart, so the task is learnable, not linear, and has some irreducible error
  * that grows with the class count. Splits are drawn independently from the same centres.
  */
+import { OptionError } from '../core/errors.js';
 import type { Rng } from './rng.js';
 import type { Split } from './types.js';
 
@@ -22,13 +23,13 @@ export interface ClusterShape {
 export function clusterShape(name: string): ClusterShape | undefined {
   const match = PATTERN.exec(name);
   if (match === null) {
-    if (name.startsWith('clusters')) throw new RangeError(`dataset: expected clusters:<features>:<classes>, e.g. clusters:20:10, got "${name}"`);
+    if (name.startsWith('clusters')) throw new OptionError('dataset', `expected clusters:<features>:<classes>, e.g. clusters:20:10, got "${name}"`);
     return undefined;
   }
   const features = Number(match[1]);
   const classes = Number(match[2]);
-  if (features < 1 || features > 1000) throw new RangeError(`dataset: clusters need 1 to 1000 features, got ${features}`);
-  if (classes < 2 || classes > 100) throw new RangeError(`dataset: clusters need 2 to 100 classes, got ${classes}`);
+  if (features < 1 || features > 1000) throw new OptionError('dataset', `clusters need 1 to 1000 features, got ${features}`);
+  if (classes < 2 || classes > 100) throw new OptionError('dataset', `clusters need 2 to 100 classes, got ${classes}`);
   return { features, classes };
 }
 

@@ -9,6 +9,7 @@
  * is refused. Features are used raw, without scaling.
  * Errors give lines counted from 1 and columns from 0 (as `labelColumn` does).
  */
+import { OptionError } from '../core/errors.js';
 import { readFile } from 'node:fs/promises';
 
 export interface CsvTable {
@@ -60,7 +61,7 @@ function layout(file: string, rows: Row[], labelColumn: string | undefined): { l
   let labelIndex = width - 1;
   if (labelColumn !== undefined) {
     if (!/^\d+$/.test(labelColumn) || Number(labelColumn) >= width) {
-      throw new Error(`labelColumn: "${labelColumn}" is neither a header name nor a column index in [0, ${width}) of ${file}`);
+      throw new OptionError('labelColumn', `"${labelColumn}" is neither a header name nor a column index in [0, ${width}) of ${file}`);
     }
     labelIndex = Number(labelColumn);
   }

@@ -10,6 +10,7 @@
  * Data, splits and noise use separate streams forked from the seed, so changing the noise rate
  * never changes the examples.
  */
+import { OptionError } from '../core/errors.js';
 import { loadCifar10 } from './cifar10.js';
 import { CLUSTER_SIZES, clusterCentres, clusterShape, drawClusters } from './clusters.js';
 import { readCsv } from './csv.js';
@@ -104,23 +105,23 @@ async function load(o: DatasetOptions, rng: Rng): Promise<Unnoised> {
     return fromOfficial(o, rng, 3072, [32, 32, 3], 10, train, test);
   }
   if (o.name.startsWith('csv:')) return csv(o.name.slice(4), o, rng);
-  throw new RangeError(`name: unknown dataset "${o.name}" (known: ${DATASET_NAMES.join(', ')})`);
+  throw new OptionError('dataset', `unknown dataset "${o.name}" (known: ${DATASET_NAMES.join(', ')})`);
 }
 
 /** Rejects malformed options before any data is read; errors name the field. */
 function checkOptions(o: DatasetOptions): void {
-  if (typeof o.name !== 'string' || o.name === '') throw new RangeError(`name: must be one of ${DATASET_NAMES.join(', ')}`);
-  if (!Number.isInteger(o.seed) || o.seed < 0) throw new RangeError(`seed: must be an integer >= 0, got ${o.seed}`);
+  if (typeof o.name !== 'string' || o.name === '') throw new OptionError('dataset', `must be one of ${DATASET_NAMES.join(', ')}`);
+  if (!Number.isInteger(o.seed) || o.seed < 0) throw new OptionError('seed', `must be an integer >= 0, got ${o.seed}`);
   checkNoiseRate(o.noise);
   for (const field of ['trainSize', 'valSize', 'testSize'] as const) {
     const size = o[field];
-    if (size !== undefined && (!Number.isInteger(size) || size < 1)) throw new RangeError(`${field}: must be an integer >= 1, got ${size}`);
+    if (size !== undefined && (!Number.isInteger(size) || size < 1)) throw new OptionError(field, `must be an integer >= 1, got ${size}`);
   }
   if (o.valFraction !== undefined && !(o.valFraction > 0 && o.valFraction < 1)) {
-    throw new RangeError(`valFraction: must be in (0, 1), got ${o.valFraction}`);
+    throw new OptionError('valFraction', `must be in (0, 1), got ${o.valFraction}`);
   }
   if (o.spiralNoise !== undefined && !(o.spiralNoise >= 0 && Number.isFinite(o.spiralNoise))) {
-    throw new RangeError(`spiralNoise: must be a finite number >= 0, got ${o.spiralNoise}`);
+    throw new OptionError('spiralNoise', `must be a finite number >= 0, got ${o.spiralNoise}`);
   }
 }
 
@@ -131,7 +132,14 @@ function checkOptions(o: DatasetOptions): void {
 export async function loadDataset(options: DatasetOptions): Promise<Dataset> {
   checkOptions(options);
   const rng = new Rng(options.seed);
-  const data = await load(options, rng);
+  let data: Unnoised;
+  try {
+    data = await load(options, rng);
+  } catch (err) {
+    if (err instanceof OptionError) throw err;
+    // Files that do not read as the dataset: the fault of the folder they came from, or of the dataset named.
+    throw new OptionError(options.dataDir !== undefined ? 'dataDir' : 'dataset', (err as Error).message);
+  }
   const noisy = (split: Split, name: string): Split => ({
     ...split,
     y: applyLabelNoise(split.yClean, options.noise, data.numClasses, rng.fork(`noise-${name}`)),

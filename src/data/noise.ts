@@ -3,12 +3,13 @@
  * from all examples pooled, are flipped — binary labels to the other class, multi-class labels
  * to a uniformly chosen other class.
  */
+import { OptionError } from '../core/errors.js';
 import type { Rng } from './rng.js';
 
 /** Returns `rate` if it is a number in [0, 1); otherwise throws an error naming `noise`. */
 export function checkNoiseRate(rate: number): number {
   if (typeof rate !== 'number' || !Number.isFinite(rate) || rate < 0 || rate >= 1) {
-    throw new RangeError(`noise: must be a number in [0, 1), got ${String(rate)}`);
+    throw new OptionError('noise', `must be a number in [0, 1), got ${String(rate)}`);
   }
   return rate;
 }

@@ -2,6 +2,7 @@
  * A small seeded PRNG (sfc32, seeded through splitmix32) for everything random in autoflood:
  * data sampling, label noise, shuffling, augmentation, action sampling. Same seed, same stream.
  */
+import { OptionError } from '../core/errors.js';
 
 function splitmix32(seed: number): () => number {
   let s = seed >>> 0;
@@ -51,7 +52,7 @@ export class Rng {
 
   /** @param seed a finite number, folded to 32 bits (low word XOR high word) to seed the generator. */
   constructor(seed: number) {
-    if (!Number.isFinite(seed)) throw new RangeError(`seed: must be a finite number, got ${seed}`);
+    if (!Number.isFinite(seed)) throw new OptionError('seed', `must be a finite number, got ${seed}`);
     this.seed = seed;
     const mix = splitmix32((seed >>> 0) ^ Math.floor(seed / 2 ** 32));
     this.a = mix();

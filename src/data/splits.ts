@@ -1,4 +1,5 @@
 /** Building splits from row arrays: seeded train/validation/test splits and subsets. */
+import { OptionError } from '../core/errors.js';
 import type { Rng } from './rng.js';
 import type { Split } from './types.js';
 
@@ -18,8 +19,8 @@ export function takeRows(x: Float32Array, y: Int32Array, d: number, indices: Arr
 /** Checks an optional subset size against what is available; `field` names the option in errors. */
 export function checkSize(size: number | undefined, available: number, field: string): number {
   if (size === undefined) return available;
-  if (!Number.isInteger(size) || size < 1) throw new RangeError(`${field}: must be an integer >= 1, got ${size}`);
-  if (size > available) throw new RangeError(`${field}: ${size} requested but only ${available} examples are available`);
+  if (!Number.isInteger(size) || size < 1) throw new OptionError(field, `must be an integer >= 1, got ${size}`);
+  if (size > available) throw new OptionError(field, `${size} requested but only ${available} examples are available`);
   return size;
 }
 
@@ -30,9 +31,9 @@ export function checkSize(size: number | undefined, available: number, field: st
 export function trainValIndices(
   n: number, valFraction: number, rng: Rng, trainSize?: number, valSize?: number,
 ): { train: Int32Array; val: Int32Array } {
-  if (!(valFraction > 0 && valFraction < 1)) throw new RangeError(`valFraction: must be in (0, 1), got ${valFraction}`);
+  if (!(valFraction > 0 && valFraction < 1)) throw new OptionError('valFraction', `must be in (0, 1), got ${valFraction}`);
   const nVal = Math.round(n * valFraction);
-  if (nVal === 0 || nVal === n) throw new RangeError(`valFraction: ${valFraction} of ${n} examples leaves an empty training or validation split`);
+  if (nVal === 0 || nVal === n) throw new OptionError('valFraction', `${valFraction} of ${n} examples leaves an empty training or validation split`);
   const perm = rng.permutation(n);
   const val = perm.subarray(0, nVal);
   const train = perm.subarray(nVal);

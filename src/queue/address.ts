@@ -3,7 +3,8 @@
  * The password is needed to connect and nowhere else: an address names itself as
  * `redis://host:port/db`, and any text shown to a user can be scrubbed of the password.
  */
-import type { ValueKind } from '../util/values.js';
+import { OptionError } from '../core/errors.js';
+import type { ValueKind } from '../core/values.js';
 
 export interface QueueAddress {
   host: string;
@@ -130,7 +131,7 @@ export async function checkRedis(address: QueueAddress, timeoutMs = 5000): Promi
     await client.ping();
   } catch (err) {
     const reason = redact((err as Error).message, address);
-    throw new Error(`queue: cannot reach Redis at ${address.host}:${address.port} (${describeAddress(address)}): ${reason}`);
+    throw new OptionError('queue', `cannot reach Redis at ${address.host}:${address.port} (${describeAddress(address)}): ${reason}`);
   } finally {
     client.disconnect();
   }

@@ -1,6 +1,6 @@
 /**
- * The coordinator's side of the queue: `QueueRunner.run(kind, jobs, options)` does what
- * `WorkerPool.run` does, with the jobs trained by `autoflood worker` processes on any machine.
+ * The coordinator's side of the queue: a `Runner` whose trials are trained by `autoflood worker`
+ * processes on any machine (`QueueRunner.open(url)`, then `run(jobs, options)` as the local pool).
  *
  * Delivery is at least once (a job whose worker dies is run again by BullMQ's stalled-job
  * recovery); results are handed to `onResult` exactly once per job id. A finished job's result
@@ -10,12 +10,12 @@
  */
 import { Queue, QueueEvents, type Job as BullJob } from 'bullmq';
 import { Redis } from 'ioredis';
+import { TrialFailed } from '../core/errors.js';
 import type { EpochMetrics } from '../train/controller.js';
-import type { Job } from '../trials/messages.js';
-import type { BatchOptions } from '../trials/pool.js';
+import type { BatchOptions, Runner } from '../trials/runner.js';
+import type { TrialJob, TrialOutput } from '../trials/trial.js';
 import { checkRedis, describeAddress, parseQueueUrl, redisOptions, type QueueAddress } from './address.js';
-import { claimCoordinator } from './lock.js';
-import { bytesKey, encodeJob, fromWire, jobIdOf, joinResult, QUEUE_NAME, type JobReturn } from './wire.js';
+import { bytesKey, encodeJob, fromWire, jobIdOf, joinResult, QUEUE_NAME, TRIAL_KIND, type JobReturn } from './wire.js';
 
 /** Tries a job gets (a throwing job is retried this many times in all, then the run stops). */
 export const ATTEMPTS = 3;
@@ -26,10 +26,7 @@ const SWEEP_MS = 5000;
 const RECONNECT_FOR_MS = 40_000;
 const RECONNECT_EVERY_MS = 2000;
 
-/** A job that failed all its attempts. */
-class JobFailed extends Error {}
-
-export class QueueRunner {
+export class QueueRunner implements Runner {
   /** The queue's address as shown to users (no password). */
   readonly where: string;
   private readonly queue: Queue;
@@ -59,14 +56,15 @@ export class QueueRunner {
   }
 
   /**
-   * Queues every job (kind and job id make the BullMQ job id, so a job already queued or done
-   * is not added twice) and hands each result to `onResult` as it is collected.
-   * @returns the results in the order of `jobs`. Rejects when a job has failed all its attempts.
+   * Queues every job (its trial id makes the BullMQ job id, so a job already queued or done is
+   * not added twice) and hands each output to `onResult` as it is collected.
+   * @returns the outputs in the order of `jobs`. Rejects when a job has failed all its attempts.
    */
-  async run<J extends Job, R>(kind: string, jobs: J[], options: BatchOptions<R> = {}): Promise<R[]> {
+  async run(jobs: TrialJob[], options: BatchOptions = {}): Promise<TrialOutput[]> {
     if (new Set(jobs.map((j) => j.id)).size !== jobs.length) throw new Error('jobs: ids must be unique');
+    const kind = TRIAL_KIND;
     const pending = new Map(jobs.map((j) => [jobIdOf(kind, j.id), j]));
-    const results = new Map<string, R>();
+    const results = new Map<string, TrialOutput>();
     const woken = new Set<string>();
     let wake = () => undefined as void;
     const onFinished = ({ jobId }: { jobId: string }) => {
@@ -100,8 +98,8 @@ export class QueueRunner {
           const done = await this.request(() => this.collect(kind, jobId, job));
           if (done === undefined) continue;
           pending.delete(jobId);
-          results.set(job.id, done.result as R);
-          await options.onResult?.(done.result as R);
+          results.set(job.id, done.result as TrialOutput);
+          await options.onResult?.(done.result as TrialOutput);
           await this.request(() => this.discard(done.job));
         }
         if (pending.size > 0 && woken.size === 0) {
@@ -120,7 +118,7 @@ export class QueueRunner {
       this.events.off('progress', onProgress);
       options.signal?.removeEventListener('abort', onAbort);
     }
-    return jobs.map((j) => results.get(j.id) as R);
+    return jobs.map((j) => results.get(j.id) as TrialOutput);
   }
 
   /** Runs requests to Redis, naming the queue when they fail (a job's own failure passes as it is). */
@@ -128,13 +126,13 @@ export class QueueRunner {
     try {
       return await call();
     } catch (err) {
-      if (err instanceof JobFailed) throw err;
+      if (err instanceof TrialFailed) throw err;
       throw new Error(`queue at ${this.where}: ${(err as Error).message}`);
     }
   }
 
   /** Adds the jobs; one left failed by an earlier run is removed first, so it is tried afresh. */
-  private async enqueue(kind: string, jobs: Job[]): Promise<void> {
+  private async enqueue(kind: string, jobs: TrialJob[]): Promise<void> {
     await Promise.all(jobs.map(async (job) => {
       const jobId = jobIdOf(kind, job.id);
       if ((await this.queue.getJobState(jobId)) === 'failed') await this.queue.remove(jobId);
@@ -151,7 +149,7 @@ export class QueueRunner {
    * all its attempts. A job another coordinator collected first (it needed the same trial) is
    * added again.
    */
-  private async collect(kind: string, jobId: string, job: Job): Promise<{ result: unknown; job: BullJob } | undefined> {
+  private async collect(kind: string, jobId: string, job: TrialJob): Promise<{ result: unknown; job: BullJob } | undefined> {
     // The state first: a pending job's data (a checkpoint to continue, megabytes) is not fetched on every sweep.
     const state = await this.queue.getJobState(jobId);
     if (state !== 'completed' && state !== 'failed' && state !== 'unknown') return undefined;
@@ -161,7 +159,7 @@ export class QueueRunner {
       return undefined;
     }
     if (state === 'failed') {
-      throw new JobFailed(`${kind} ${job.id}: queue job ${jobId} failed ${found.attemptsMade} time${found.attemptsMade === 1 ? '' : 's'} at ${this.where}, the last on ${found.failedReason}`);
+      throw new TrialFailed(job.id, `queue job ${jobId} failed ${found.attemptsMade} time${found.attemptsMade === 1 ? '' : 's'} at ${this.where}, the last on ${found.failedReason}`);
     }
     if (state !== 'completed') return undefined;
     const result = await joinResult(found.returnvalue, (field) => this.redis.getBuffer(bytesKey(jobId, field)));
@@ -183,19 +181,5 @@ export class QueueRunner {
   async close(): Promise<void> {
     await Promise.all([this.queue.close(), this.events.close()]);
     this.redis.disconnect();
-  }
-}
-
-/**
- * Runs one batch through the queue at `url` for the run folder `dir`, which this process then
- * coordinates until it exits (a second coordinator on it is refused).
- */
-export async function runOnQueue<J extends Job, R>(url: string, dir: string, kind: string, jobs: J[], options: BatchOptions<R>): Promise<R[]> {
-  const runner = await QueueRunner.open(url);
-  try {
-    await claimCoordinator(dir);
-    return await runner.run<J, R>(kind, jobs, options);
-  } finally {
-    await runner.close();
   }
 }

@@ -6,10 +6,12 @@
  * Numbers that JSON cannot hold (NaN, ±Infinity, e.g. the loss of a diverged training) are
  * kept, so a result read from the queue equals the one a local worker thread hands back.
  */
-import type { Job } from '../trials/messages.js';
+import type { TrialJob } from '../trials/trial.js';
 
 /** The shape of job data and results; bump it when either changes. */
 export const FORMAT = 1;
+/** The kind of every job: a trial (the BullMQ job name, and part of its id). */
+export const TRIAL_KIND = 'trial';
 /** The one queue every coordinator and worker of this format uses (BullMQ's default key prefix). */
 export const QUEUE_NAME = 'autoflood';
 export const KEY_PREFIX = 'bull';
@@ -76,15 +78,15 @@ export function fromWire(value: unknown): unknown {
   return value;
 }
 
-export function encodeJob(kind: string, job: Job): JobData {
+export function encodeJob(kind: string, job: TrialJob): JobData {
   return { format: FORMAT, kind, job: toWire(job) };
 }
 
 /** The job of BullMQ job data; throws FormatError for data of another format. */
-export function decodeJob(data: unknown): { kind: string; job: Job } {
+export function decodeJob(data: unknown): { kind: string; job: TrialJob } {
   const d = data as Partial<JobData> | null;
   if (d?.format !== FORMAT || typeof d.kind !== 'string') throw new FormatError('job data', d?.format);
-  return { kind: d.kind, job: fromWire(d.job) as Job };
+  return { kind: d.kind, job: fromWire(d.job) as TrialJob };
 }
 
 /** Splits a result into its wire form and its top-level byte fields (to store beside the job). */

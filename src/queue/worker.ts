@@ -7,9 +7,10 @@
 import { hostname } from 'node:os';
 import { UnrecoverableError, WaitingError, Worker, type Job as BullJob } from 'bullmq';
 import { Redis } from 'ioredis';
+import { TrialFailed } from '../core/errors.js';
 import type { EpochMetrics } from '../train/controller.js';
-import type { Job } from '../trials/messages.js';
 import { WorkerPool } from '../trials/pool.js';
+import type { TrialJob } from '../trials/trial.js';
 import { checkRedis, describeAddress, parseQueueUrl, redact, redisOptions } from './address.js';
 import { bytesKey, decodeJob, QUEUE_NAME, splitResult, toWire, type JobReturn } from './wire.js';
 
@@ -28,9 +29,9 @@ export interface QueueWorkerOptions {
 }
 
 export type WorkerEvent =
-  | { type: 'start'; kind: string; job: Job; attempt: number }
-  | { type: 'done'; kind: string; job: Job; seconds: number }
-  | { type: 'handed-back'; kind: string; job: Job }
+  | { type: 'start'; kind: string; job: TrialJob; attempt: number }
+  | { type: 'done'; kind: string; job: TrialJob; seconds: number }
+  | { type: 'handed-back'; kind: string; job: TrialJob }
   | { type: 'failed'; jobId: string; attempt: number; attempts: number; message: string }
   | { type: 'error'; message: string };
 
@@ -84,7 +85,7 @@ export async function startQueueWorker(url: string, options: QueueWorkerOptions 
   const idle: WorkerPool[] = [];
 
   const processor = async (bullJob: BullJob, token?: string, signal?: AbortSignal): Promise<JobReturn> => {
-    let decoded: { kind: string; job: Job };
+    let decoded: { kind: string; job: TrialJob };
     try {
       decoded = decodeJob(bullJob.data);
     } catch (err) {
@@ -97,11 +98,11 @@ export async function startQueueWorker(url: string, options: QueueWorkerOptions 
     const progress = progressOf(bullJob);
     let result: unknown;
     try {
-      [result] = await pool.run(kind, [job], { onEpoch: progress.onEpoch, signal });
+      [result] = await pool.run([job], { onEpoch: progress.onEpoch, signal });
     } catch (err) {
       await pool.close();
       // The pool names the job ("trial <id>: ..."); the coordinator does that already.
-      if (!signal?.aborted) throw new Error(`worker ${name}: ${(err as Error).message.replace(`${kind} ${job.id}: `, '')}`);
+      if (!signal?.aborted) throw new Error(`worker ${name}: ${err instanceof TrialFailed ? err.detail : (err as Error).message}`);
       await bullJob.moveToWait(token);
       onEvent?.({ type: 'handed-back', kind, job });
       throw new WaitingError();

@@ -4,9 +4,8 @@
  * policy, the best candidate and the population per generation; the level the mean policy set and
  * the search's spread), built from agent.json and learning.jsonl alone.
  */
-import { MAX_MULTIPLE, ONE_DECISION, type AgentFile } from '../../agents/agent.js';
-import { LEARNING_FILE, type LearningPoint } from '../../agents/train-agent.js';
-import type { FamilyCheck } from '../../agents/train-once.js';
+import { LEARNING_FILE, MAX_MULTIPLE, type AgentFile, type LearningPoint } from '../control/agent.js';
+import type { FamilyCheck } from '../control/twin-fit.js';
 import { learningCurve, searchCurves } from './charts.js';
 import type { Chart, Report, Section, Table } from './document.js';
 import { count, duration, signed } from './format.js';
@@ -35,8 +34,6 @@ function settingsTable(agent: AgentFile): Table {
   rows.push(['Task distribution', typeof training.taskDescription === 'string' ? `${tasks}: ${training.taskDescription}` : tasks]);
   const cap = MAX_MULTIPLE[agent.design];
   const designs = {
-    once: `once: b = ${cap} x sigmoid(policy) x the warm-up's best validation loss, set once after the warm-up and kept`,
-    relative: `relative: b = ${cap} x sigmoid(policy) x the run's best validation loss so far`,
     steps: `steps: first b = ${cap} x sigmoid(policy) x the run's scale, then b x 2^tanh(policy) per decision`,
     twin: `twin: b = c x the warm-up's best validation loss for a second run, c = round(10 x sigmoid(policy)) / 10 read from the finished run without flooding`,
   };
@@ -55,7 +52,7 @@ function settingsTable(agent: AgentFile): Table {
   return { columns: ['Setting', 'Value'], rows };
 }
 
-/** The offline search's curve (designs once and twin): first and last generation, as a paragraph. */
+/** The offline search's curve (the twin design): first and last generation, as a paragraph. */
 function onceNote(curve: LearningPoint[]): string {
   if (curve.length === 0) return `No generations recorded (${LEARNING_FILE} is empty).`;
   const [first, last] = [curve[0], curve[curve.length - 1]];
@@ -88,7 +85,7 @@ function curveNote(curve: LearningPoint[]): string {
 
 const points = (v: number) => `${signed(100 * v)} points`;
 
-/** Leave-one-family-out (designs once and twin): the agent and the rule fitted without a family, scored on it. */
+/** Leave-one-family-out (the twin design): the agent and the rule fitted without a family, scored on it. */
 function familiesSection(families: FamilyCheck[]): Section {
   return {
     heading: 'Leave one family out',
@@ -105,7 +102,7 @@ function familiesSection(families: FamilyCheck[]): Section {
   };
 }
 
-/** Builds the report of an agent training from its agent file and learning curve (and, for designs once and twin, the family check). */
+/** Builds the report of an agent training from its agent file and learning curve (and, for the twin design, the family check). */
 export function agentTrainingReport(agent: AgentFile, curve: LearningPoint[], families: FamilyCheck[] = []): Report {
   const charts: Chart[] = curve.length === 0 ? [] : [
     {
@@ -126,14 +123,14 @@ export function agentTrainingReport(agent: AgentFile, curve: LearningPoint[], fa
   ];
   const sections: Section[] = [
     { heading: 'Training settings', table: settingsTable(agent) },
-    { heading: 'Learning', markdown: ONE_DECISION.includes(agent.design) ? onceNote(curve) : curveNote(curve), ...(charts.length > 0 ? { charts } : {}) },
+    { heading: 'Learning', markdown: agent.design === 'twin' ? onceNote(curve) : curveNote(curve), ...(charts.length > 0 ? { charts } : {}) },
     ...(families.length > 0 ? [familiesSection(families)] : []),
   ];
   const tasks = typeof agent.training.tasks === 'string' ? `: ${agent.training.tasks} tasks` : '';
   return {
     title: `Flood-level agent training${tasks}`,
-    intro: ONE_DECISION.includes(agent.design)
-      ? `The cross-entropy method over a linear policy that sets b once, ${agent.design === 'twin' ? 'for a second run, from a finished run without flooding,' : 'after a warm-up without flooding,'} as a multiple of the ` +
+    intro: agent.design === 'twin'
+      ? 'The cross-entropy method over a linear policy that sets b once, for a second run, from a finished run without flooding, as a multiple of the ' +
         'warm-up\'s loss scale. Every training task was run at every multiple, so the search scores each candidate on the logged ' +
         'outcomes without training more.'
       : 'The cross-entropy method over a linear policy: each episode is a training run in which the policy sets the flood ' +

@@ -2,9 +2,9 @@
  * The report of `autoflood reproduce benchmark`: the protocol's table (with and without weight
  * decay, both readings), then the grid report of each weight-decay setting.
  */
-import type { BenchmarkSummary } from '../reproduce/benchmark.js';
-import { summarizeGridRuns } from '../search/grid.js';
-import { parseLevels } from '../search/levels.js';
+import type { BenchmarkSummary } from '../studies/reproduce-benchmark.js';
+import { summarizeGridRuns } from '../studies/grid.js';
+import { parseLevels } from '../methods/levels.js';
 import type { TrialResult } from '../trials/trial.js';
 import type { Report, Section } from './document.js';
 import { duration, level, pct, READING_SHORT } from './format.js';

@@ -3,8 +3,8 @@
  * no flooding on held-out task instances; the methods' accuracy and compute, paired differences
  * with 95% intervals, and charts per instance, built from summary.json alone.
  */
-import type { EvaluateSummary } from '../search/evaluate.js';
-import { READINGS } from '../search/select.js';
+import type { EvaluateSummary } from '../studies/evaluate-agent.js';
+import { READINGS } from '../methods/select.js';
 import { formatLevel, instanceAccuracy } from './charts.js';
 import type { Chart, Report, Section, Table } from './document.js';
 import { countStat, datasetName, noiseRate, pairedPoints, READING_LABEL, READING_SHORT } from './format.js';

@@ -3,9 +3,9 @@
  * over seeds, paired differences in percentage points, durations, and the names of readings,
  * noise rates and datasets.
  */
-import type { PairedDifference } from '../util/stats.js';
-import type { Reading } from '../search/select.js';
-import type { Stat } from '../util/stats.js';
+import type { PairedDifference } from '../core/stats.js';
+import type { Reading } from '../methods/select.js';
+import type { Stat } from '../core/stats.js';
 import { formatLevel } from './charts.js';
 
 /** Long names of the two readings of a run. */

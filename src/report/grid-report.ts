@@ -3,10 +3,10 @@
  * selection under both readings against no flooding, every level's accuracies, and charts
  * (loss curves, test accuracy against b, flooded mini-batches), built from the saved files alone.
  */
-import type { GridSummary } from '../search/grid.js';
-import { READINGS } from '../search/select.js';
+import type { GridSummary } from '../studies/grid.js';
+import { READINGS } from '../methods/select.js';
 import type { TrialResult } from '../trials/trial.js';
-import { stat } from '../util/stats.js';
+import { stat } from '../core/stats.js';
 import { accuracyVsLevel, floodedFraction, formatLevel, lossCurves, type FloodedRunSeries } from './charts.js';
 import type { Chart, Report, Section, Table } from './document.js';
 import { count, duration, level, noiseRate, pct, READING_LABEL, READING_SHORT, sortedUnique } from './format.js';

@@ -6,18 +6,17 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import type { AgentFile } from '../../agents/agent.js';
-import { AGENT_FILE, LEARNING_FILE, type LearningPoint } from '../../agents/train-agent.js';
-import type { FamilyCheck } from '../../agents/train-once.js';
-import type { BenchmarkSummary } from '../reproduce/benchmark.js';
-import type { RuleFile } from '../search/fit-rule.js';
-import type { SyntheticSummary } from '../reproduce/synthetic.js';
-import type { EvaluateSummary } from '../search/evaluate.js';
-import type { GridSummary } from '../search/grid.js';
-import type { TuneSummary } from '../search/tune.js';
+import { AGENT_FILE, LEARNING_FILE, type AgentFile, type LearningPoint } from '../control/agent.js';
+import type { FamilyCheck } from '../control/twin-fit.js';
+import type { BenchmarkSummary } from '../studies/reproduce-benchmark.js';
+import type { RuleFile } from '../methods/rule.js';
+import type { SyntheticSummary } from '../studies/reproduce-synthetic.js';
+import type { EvaluateSummary } from '../studies/evaluate-agent.js';
+import type { GridSummary } from '../studies/grid.js';
+import type { TuneSummary } from '../studies/tune.js';
 import { readRunLog } from '../trials/run-log.js';
 import type { TrialResult } from '../trials/trial.js';
-import { DATA_FILE, readJson, readJsonl, readRunHeader, SUMMARY_FILE, type DataFile } from '../util/files.js';
+import { DATA_FILE, readJson, readJsonl, readRunHeader, SUMMARY_FILE, type DataFile } from '../core/files.js';
 import { agentTrainingReport } from './agent-training-report.js';
 import { benchmarkReport } from './benchmark-report.js';
 import { writeReport, type Report, type ReportFiles, type Section } from './document.js';
@@ -43,26 +42,46 @@ export { syntheticReport } from './synthetic-report.js';
 export { tuneReport } from './tune-report.js';
 export { ruleReport } from './rule-report.js';
 
+/** What each kind of run folder's report is built from. */
+interface Outputs {
+  'grid': { summary: GridSummary; results: TrialResult[] };
+  'tune': { summary: TuneSummary; results: TrialResult[] };
+  'evaluate-agent': { summary: EvaluateSummary };
+  'reproduce-synthetic': { summary: SyntheticSummary; results: TrialResult[] };
+  'reproduce-benchmark': { summary: BenchmarkSummary; results: TrialResult[] };
+  'train-agent': { agent: AgentFile; curve: LearningPoint[]; families?: FamilyCheck[] };
+  'fit-rule': { rule: RuleFile };
+}
+
 /** What a report is built from, by the kind of run. */
-export type RunOutput =
-  | { kind: 'grid'; summary: GridSummary; results: TrialResult[] }
-  | { kind: 'tune'; summary: TuneSummary; results: TrialResult[] }
-  | { kind: 'evaluate-agent'; summary: EvaluateSummary }
-  | { kind: 'reproduce-synthetic'; summary: SyntheticSummary; results: TrialResult[] }
-  | { kind: 'reproduce-benchmark'; summary: BenchmarkSummary; results: TrialResult[] }
-  | { kind: 'train-agent'; agent: AgentFile; curve: LearningPoint[]; families?: FamilyCheck[] }
-  | { kind: 'fit-rule'; rule: RuleFile };
+export type RunOutput = { [K in keyof Outputs]: { kind: K } & Outputs[K] }[keyof Outputs];
+
+/** Per kind of run folder: how its inputs are read back from the folder, and how its report is built from them. */
+type ReportKinds = { [K in keyof Outputs]: { read(dir: string): Promise<Outputs[K]>; build(output: Outputs[K]): Report } };
+
+const summaryOf = <T>(dir: string) => readJson<T>(path.join(dir, SUMMARY_FILE));
+const withLog = async <T>(dir: string) => ({ summary: await summaryOf<T>(dir), results: await readRunLog(dir) });
+
+export const REPORTS: ReportKinds = {
+  'grid': { read: (dir) => withLog<GridSummary>(dir), build: (o) => gridReport(o.results, o.summary) },
+  'tune': { read: (dir) => withLog<TuneSummary>(dir), build: (o) => tuneReport(o.summary, o.results) },
+  'evaluate-agent': { read: async (dir) => ({ summary: await summaryOf<EvaluateSummary>(dir) }), build: (o) => evaluateReport(o.summary) },
+  'reproduce-synthetic': { read: (dir) => withLog<SyntheticSummary>(dir), build: (o) => syntheticReport(o.summary, o.results) },
+  'reproduce-benchmark': { read: (dir) => withLog<BenchmarkSummary>(dir), build: (o) => benchmarkReport(o.summary, o.results) },
+  'train-agent': {
+    async read(dir) {
+      const curve = (await readJsonl<LearningPoint>(path.join(dir, LEARNING_FILE))).sort((a, b) => a.generation - b.generation);
+      const { families } = await summaryOf<{ families?: FamilyCheck[] }>(dir);
+      return { agent: await readJson<AgentFile>(path.join(dir, AGENT_FILE)), curve, families };
+    },
+    build: (o) => agentTrainingReport(o.agent, o.curve, o.families),
+  },
+  'fit-rule': { read: async (dir) => ({ rule: await summaryOf<RuleFile>(dir) }), build: (o) => ruleReport(o.rule) },
+};
 
 export function buildReport(run: RunOutput): Report {
-  switch (run.kind) {
-    case 'grid': return gridReport(run.results, run.summary);
-    case 'tune': return tuneReport(run.summary, run.results);
-    case 'evaluate-agent': return evaluateReport(run.summary);
-    case 'reproduce-synthetic': return syntheticReport(run.summary, run.results);
-    case 'reproduce-benchmark': return benchmarkReport(run.summary, run.results);
-    case 'train-agent': return agentTrainingReport(run.agent, run.curve, run.families);
-    case 'fit-rule': return ruleReport(run.rule);
-  }
+  const kind = REPORTS[run.kind] as { build(output: RunOutput): Report };
+  return kind.build(run);
 }
 
 /** The section on the run's data (data.json): split sizes, backend, and the classes by name when the data names them. */
@@ -88,22 +107,9 @@ export async function writeRunReport(dir: string, run: RunOutput, options: Rende
 /** Reads back from a run folder what its report is built from. */
 export async function readRunOutput(dir: string): Promise<RunOutput> {
   const { kind } = await readRunHeader(dir);
-  const summaryFile = path.join(dir, SUMMARY_FILE);
-  switch (kind) {
-    case 'grid': return { kind, summary: await readJson<GridSummary>(summaryFile), results: await readRunLog(dir) };
-    case 'tune': return { kind, summary: await readJson<TuneSummary>(summaryFile), results: await readRunLog(dir) };
-    case 'evaluate-agent': return { kind, summary: await readJson<EvaluateSummary>(summaryFile) };
-    case 'reproduce-synthetic': return { kind, summary: await readJson<SyntheticSummary>(summaryFile), results: await readRunLog(dir) };
-    case 'reproduce-benchmark': return { kind, summary: await readJson<BenchmarkSummary>(summaryFile), results: await readRunLog(dir) };
-    case 'train-agent': {
-      const curve = (await readJsonl<LearningPoint>(path.join(dir, LEARNING_FILE))).sort((a, b) => a.generation - b.generation);
-      const { families } = await readJson<{ families?: FamilyCheck[] }>(summaryFile);
-      return { kind, agent: await readJson<AgentFile>(path.join(dir, AGENT_FILE)), curve, families };
-    }
-    case 'fit-rule': return { kind, rule: await readJson<RuleFile>(summaryFile) };
-    case 'train':
-      throw new Error(`${dir}: a single training has no report; its results are in summary.json and metrics.jsonl`);
-  }
+  if (kind === 'train') throw new Error(`${dir}: a single training has no report; its results are in summary.json and metrics.jsonl`);
+  const output = await (REPORTS[kind] as { read(dir: string): Promise<object> }).read(dir);
+  return { kind, ...output } as RunOutput;
 }
 
 /**

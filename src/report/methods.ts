@@ -3,11 +3,11 @@
  * (agent, heuristic, grid, no flooding) with their accuracy and compute, the chart of test
  * accuracy per method, and the chart of the flood level each method had in force per epoch.
  */
-import type { Method, MethodOutcome } from '../search/compare.js';
-import { trajectoryOf } from '../search/plan.js';
-import { READINGS, type Reading } from '../search/select.js';
-import type { MethodSummary } from '../search/tune.js';
-import { stat } from '../util/stats.js';
+import type { Method, MethodOutcome } from '../methods/compare.js';
+import { trajectoryOf } from '../methods/plan.js';
+import { READINGS, type Reading } from '../methods/select.js';
+import type { MethodSummary } from '../methods/summary.js';
+import { stat } from '../core/stats.js';
 import { accuracyVsCompute, floodLevelTrajectory, formatLevel, methodAccuracy, type LevelSeries } from './charts.js';
 import type { Chart, Table } from './document.js';
 import { countStat, durationStat, level, pct, READING_SHORT } from './format.js';

@@ -1,5 +1,5 @@
 /** The report of `autoflood fit-rule`: every multiple of the loss scale and the one chosen. */
-import type { RuleFile } from '../search/fit-rule.js';
+import type { RuleFile } from '../methods/rule.js';
 import type { Report } from './document.js';
 import { signed } from './format.js';
 

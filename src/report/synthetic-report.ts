@@ -6,10 +6,10 @@
  * summary.json and the run log alone.
  */
 import { SYNTHETIC_NAMES } from '../data/synthetic.js';
-import { BACKWARD_THRESHOLD, PAPER_TWO_GAUSSIANS, seedsOf, type SettingRow, type SyntheticSummary } from '../reproduce/synthetic.js';
-import { summarizeGridRuns } from '../search/grid.js';
-import { parseLevels } from '../search/levels.js';
-import { READINGS, type Reading, type Stat } from '../search/select.js';
+import { BACKWARD_THRESHOLD, PAPER_TWO_GAUSSIANS, seedsOf, type SettingRow, type SyntheticSummary } from '../studies/reproduce-synthetic.js';
+import { summarizeGridRuns } from '../studies/grid.js';
+import { parseLevels } from '../methods/levels.js';
+import { READINGS, type Reading, type Stat } from '../methods/select.js';
 import type { TrialResult } from '../trials/trial.js';
 import { accuracyVsLevel, floodedFraction, formatLevel, lossCurves, type FloodedRunSeries } from './charts.js';
 import type { Chart, Report, Section, Table } from './document.js';

@@ -4,8 +4,8 @@
  * method over seeds and the loss curves of the methods' runs, built from summary.json and
  * the run log alone.
  */
-import type { MethodOutcome } from '../search/compare.js';
-import type { TuneSummary } from '../search/tune.js';
+import type { MethodOutcome } from '../methods/compare.js';
+import type { TuneSummary } from '../studies/tune.js';
 import type { TrialResult } from '../trials/trial.js';
 import { formatLevel, lossCurves, type FloodedRunSeries } from './charts.js';
 import type { Chart, Report, Section } from './document.js';

@@ -5,7 +5,7 @@
  * validation.
  */
 import { SYNTHETIC_NAMES } from '../data/synthetic.js';
-import { boolean, checkValue, integer, listOf, oneOf, real, text, type ValueKind } from '../util/values.js';
+import { boolean, checkValue, integer, listOf, oneOf, real, text, type ValueKind } from '../core/values.js';
 
 export type OptimizerName = 'adam' | 'sgd';
 export type FloodMode = 'flood' | 'iflood';

@@ -2,6 +2,7 @@
  * The hook between the training loop and whatever chooses the flood level.
  * The loop asks the controller for b before every epoch, showing it the metrics so far.
  */
+import { OptionError } from '../core/errors.js';
 
 /** What one epoch measured. Losses in nats (mean cross-entropy), accuracies in [0, 1]. */
 export interface EpochMetrics {
@@ -79,7 +80,7 @@ export function epochBelowLoss(history: readonly EpochMetrics[], threshold: numb
  * has fallen below `afterLoss` (memorisation), then the constant b from the next epoch on.
  */
 export function backwardFlood(b: number, afterLoss: number): FloodController {
-  if (!(Number.isFinite(afterLoss) && afterLoss > 0)) throw new RangeError(`afterLoss: expected a number > 0, got ${afterLoss}`);
+  if (!(Number.isFinite(afterLoss) && afterLoss > 0)) throw new OptionError('afterLoss', `expected a number > 0, got ${afterLoss}`);
   return {
     name: 'backward',
     floodLevel: (history) => (epochBelowLoss(history, afterLoss) === undefined ? 0 : b),

@@ -1,8 +1,9 @@
 /**
  * `train()`: one full training run, with the flood level from a controller before every epoch.
  */
+import { OptionError } from '../core/errors.js';
 import * as tf from '@tensorflow/tfjs';
-import { checkFloodLevel } from '../flood.js';
+import { checkFloodLevel } from '../core/flood.js';
 import { loadDataset } from '../data/index.js';
 import type { Dataset } from '../data/types.js';
 import type { TrainConfig } from './config.js';
@@ -71,8 +72,8 @@ export async function train(config: TrainConfig, options: TrainOptions = {}): Pr
   const trainer = options.start === undefined ? new Trainer(config, dataset) : await Trainer.fromCheckpoint(config, dataset, options.start);
   try {
     const until = options.until ?? config.epochs;
-    if (!(Number.isInteger(until) && until >= 1 && until <= config.epochs)) throw new RangeError(`until: expected an integer from 1 to ${config.epochs}, got ${until}`);
-    if (until <= trainer.epochsDone) throw new RangeError(`until: the run is already at epoch ${trainer.epochsDone}, got ${until}`);
+    if (!(Number.isInteger(until) && until >= 1 && until <= config.epochs)) throw new OptionError('until', `expected an integer from 1 to ${config.epochs}, got ${until}`);
+    if (until <= trainer.epochsDone) throw new OptionError('until', `the run is already at epoch ${trainer.epochsDone}, got ${until}`);
     for (let epoch = trainer.epochsDone + 1; epoch <= until; epoch++) {
       if (options.signal?.aborted) throw new Error('training aborted');
       const b = checkFloodLevel(

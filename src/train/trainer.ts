@@ -7,8 +7,9 @@
  * memory holds only the model and one batch (CIFAR-10's 40k images would not fit in wasm).
  * Metrics are summed on the device and read once per epoch.
  */
+import { OptionError } from '../core/errors.js';
 import * as tf from '@tensorflow/tfjs';
-import { flood, iflood } from '../flood.js';
+import { flood, iflood } from '../core/flood.js';
 import { Rng } from '../data/rng.js';
 import type { Dataset, Split } from '../data/types.js';
 import { buildModel, defaultModelSpec, type ModelSpec } from '../models/index.js';
@@ -138,7 +139,7 @@ export class Trainer {
     const subset = config.valSubset ?? 0;
     if (subset > 0) {
       const n = dataset.val.n;
-      if (subset >= n) throw new RangeError(`valSubset: must be below the ${n} validation examples, got ${subset}`);
+      if (subset >= n) throw new OptionError('valSubset', `must be below the ${n} validation examples, got ${subset}`);
       this.valMask = new Float32Array(n);
       for (const i of rng.fork('val-subset').permutation(n).subarray(0, subset)) this.valMask[i] = 1;
     }

@@ -2,8 +2,8 @@
  * Builds a FloodController from its plain-data spec inside whatever process runs the trial
  * (a worker thread now, a queue worker later). Every kind is an explicit import here.
  */
-import { AgentController, loadAgent, type AgentFile } from '../../agents/agent.js';
-import { HeuristicController, type HeuristicOptions } from '../../agents/heuristic.js';
+import { AgentController, loadAgent, type AgentFile } from '../control/agent.js';
+import { HeuristicController, type HeuristicOptions } from '../control/heuristic.js';
 import type { TrainConfig } from '../train/config.js';
 import { backwardFlood, constantFlood, type FloodController } from '../train/controller.js';
 import type { ControllerSpec } from './trial.js';

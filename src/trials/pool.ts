@@ -1,13 +1,16 @@
 /**
- * Runs jobs (trainings, RL episodes) on a pool of worker threads on the local cores (wasm
- * cannot multi-thread under Node; one tfjs instance per worker can). Each worker takes the
- * next job when it is free; results are handed to `onResult` as each finishes. A pool can be
- * kept open across batches (the agent's training runs one batch of episodes per update).
+ * The local runner: trials on a pool of worker threads on this machine's cores (wasm cannot
+ * multi-thread under Node; one tfjs instance per worker can). Each worker takes the next trial
+ * when it is free; outputs are handed to `onResult` as each finishes. A pool is kept open
+ * across batches (a search runs one batch per stage).
  */
+import { OptionError } from '../core/errors.js';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import type { EpochMetrics } from '../train/controller.js';
-import type { FromWorker, Job, ToWorker } from './messages.js';
+import { TrialFailed } from '../core/errors.js';
+import type { FromWorker, ToWorker } from './messages.js';
+import type { BatchOptions, Runner } from './runner.js';
+import type { TrialJob, TrialOutput } from './trial.js';
 
 export interface PoolSettings {
   /** Worker threads (default: one per core). */
@@ -15,16 +18,6 @@ export interface PoolSettings {
   /** Backend each worker initialises. */
   backend?: string;
 }
-
-export interface BatchOptions<R> {
-  /** Called with each finished job's result, awaited before the next result is handled. */
-  onResult?: (result: R) => void | Promise<void>;
-  /** Called after every epoch of every job that trains. */
-  onEpoch?: (jobId: string, metrics: EpochMetrics) => void;
-  signal?: AbortSignal;
-}
-
-export type PoolOptions<R> = PoolSettings & BatchOptions<R>;
 
 /** The worker's entry: compiled, worker.js beside this file; from the TypeScript sources, a loader that registers tsx first. */
 const ENTRY = new URL(import.meta.url.endsWith('.ts') ? './worker-entry.mjs' : './worker.js', import.meta.url);
@@ -39,15 +32,15 @@ interface Slot {
   ready: Promise<void>;
 }
 
-/** A pool of worker threads: `run(kind, jobs, options)` one batch at a time, `close()` at the end. */
-export class WorkerPool {
+/** A pool of worker threads: `run(jobs, options)` one batch at a time, `close()` at the end. */
+export class WorkerPool implements Runner {
   private readonly slots: Slot[] = [];
   private readonly settings: PoolSettings;
   private busy = false;
 
   constructor(settings: PoolSettings = {}) {
     const count = settings.workers ?? defaultWorkers();
-    if (!Number.isInteger(count) || count < 1) throw new RangeError(`workers: must be an integer >= 1, got ${count}`);
+    if (!Number.isInteger(count) || count < 1) throw new OptionError('workers', `must be an integer >= 1, got ${count}`);
     this.settings = { ...settings, workers: count };
   }
 
@@ -71,16 +64,16 @@ export class WorkerPool {
   }
 
   /**
-   * Runs every job with the worker handler of `kind`; resolves with the results in the order
-   * of `jobs`. Rejects on the first failure (the pool should then be closed).
+   * Trains every job; resolves with the outputs in the order of `jobs`. Rejects on the first
+   * failure (the pool should then be closed).
    */
-  async run<J extends Job, R>(kind: string, jobs: J[], options: BatchOptions<R> = {}): Promise<R[]> {
+  async run(jobs: TrialJob[], options: BatchOptions = {}): Promise<TrialOutput[]> {
     if (this.busy) throw new Error('pool: one batch at a time');
     if (jobs.length === 0) return [];
     if (new Set(jobs.map((j) => j.id)).size !== jobs.length) throw new Error('jobs: ids must be unique');
     this.grow(jobs.length);
     this.busy = true;
-    const results = new Map<string, R>();
+    const results = new Map<string, TrialOutput>();
     const queue = [...jobs];
     const cleanups: (() => void)[] = [];
     try {
@@ -90,7 +83,7 @@ export class WorkerPool {
         const fail = (err: Error) => reject(err);
         const feed = (worker: Worker) => {
           const job = queue.shift();
-          if (job) worker.postMessage({ type: 'job', kind, job } satisfies ToWorker);
+          if (job) worker.postMessage({ type: 'job', job } satisfies ToWorker);
         };
         const onAbort = () => fail(new Error('jobs aborted'));
         options.signal?.addEventListener('abort', onAbort, { once: true });
@@ -98,9 +91,9 @@ export class WorkerPool {
         for (const { worker, ready } of this.slots) {
           const onMessage = (msg: FromWorker) => {
             if (msg.type === 'epoch') options.onEpoch?.(msg.id, msg.metrics);
-            else if (msg.type === 'error') fail(new Error(msg.id ? `${kind} ${msg.id}: ${msg.message}` : msg.message));
+            else if (msg.type === 'error') fail(msg.id ? new TrialFailed(msg.id, msg.message, msg.option) : new Error(msg.message));
             else if (msg.type === 'result') {
-              const result = msg.result as R;
+              const result = msg.result;
               results.set(msg.id, result);
               chain = chain.then(() => options.onResult?.(result));
               chain.catch(fail);
@@ -124,21 +117,11 @@ export class WorkerPool {
       cleanups.forEach((c) => c());
       this.busy = false;
     }
-    return jobs.map((j) => results.get(j.id) as R);
+    return jobs.map((j) => results.get(j.id) as TrialOutput);
   }
 
   async close(): Promise<void> {
     await Promise.all(this.slots.map((s) => s.worker.terminate()));
     this.slots.length = 0;
-  }
-}
-
-/** Runs one batch of jobs on a pool that lives only for it. */
-export async function runJobs<J extends Job, R>(kind: string, jobs: J[], options: PoolOptions<R> = {}): Promise<R[]> {
-  const pool = new WorkerPool(options);
-  try {
-    return await pool.run<J, R>(kind, jobs, options);
-  } finally {
-    await pool.close();
   }
 }

@@ -10,9 +10,10 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { appendJsonl, readJsonl, writeJsonl } from '../util/files.js';
-import { runJobs, type BatchOptions, type PoolSettings, type WorkerPool } from './pool.js';
-import type { TrialJob, TrialOutput, TrialResult, TrialSpec } from './trial.js';
+import { appendJsonl, readJsonl, writeJsonl } from '../core/files.js';
+import type { EpochMetrics } from '../train/controller.js';
+import type { BatchOptions, Runner } from './runner.js';
+import type { TrialJob, TrialResult, TrialSpec } from './trial.js';
 
 export const RUN_LOG_FILE = 'trials.jsonl';
 export const CHECKPOINT_DIR = 'checkpoints';
@@ -101,28 +102,25 @@ export class RunLog {
   }
 }
 
-export interface LoggedRunOptions extends PoolSettings, Omit<BatchOptions<TrialResult>, 'onResult'> {
+/** What a caller of the run log hears of its progress. */
+export interface RunProgress {
   /** Called after each finished trial with the count done (logged before included) and the total. */
   onTrial?: (result: TrialResult, done: number, total: number) => void;
   /** Called before a batch starts with the trials it will train now and the epochs each trains (progress by epoch). */
   onPlan?: (plan: { trial: TrialSpec; epochs: number }[]) => void;
-  /** A pool kept open across batches (default: one started for the batch). */
-  pool?: WorkerPool;
-  /**
-   * A Redis URL: the trials go to that queue, for `autoflood worker`s, instead of local worker
-   * threads (`pool`, `workers` unused); this process then coordinates the run folder (src/queue/).
-   */
-  queue?: string;
+  /** Called after every epoch of a trial in progress. */
+  onEpoch?: (trialId: string, metrics: EpochMetrics) => void;
+  signal?: AbortSignal;
 }
 
 /**
- * Runs the trials not yet in the log on a worker pool, appending each as it finishes.
+ * Trains the trials not yet in the log on `runner`, appending each as it finishes.
  * @returns every trial's result (earlier and new) in the order of `trials`, and how many ran now.
  */
-export async function runLogged(log: RunLog, trials: TrialSpec[], options: LoggedRunOptions = {}): Promise<{ results: TrialResult[]; ranNow: number }> {
+export async function runLogged(log: RunLog, trials: TrialSpec[], runner: Runner, progress: RunProgress = {}): Promise<{ results: TrialResult[]; ranNow: number }> {
   const todo = trials.filter((t) => !log.has(t.id));
   let done = trials.length - todo.length;
-  options.onPlan?.(todo.map((trial) => {
+  progress.onPlan?.(todo.map((trial) => {
     const from = trial.segment?.from;
     const start = from === undefined ? 0 : (log.get(from)?.segment?.until ?? 0);
     return { trial, epochs: (trial.segment?.until ?? trial.config.epochs) - start };
@@ -132,23 +130,19 @@ export async function runLogged(log: RunLog, trials: TrialSpec[], options: Logge
     return from === undefined ? t : { ...t, start: await log.readCheckpoint(from) };
   }));
   const tags = new Map(todo.map((t) => [t.id, t.tag]));
-  const batch: BatchOptions<TrialOutput> = {
-    signal: options.signal,
-    onEpoch: options.onEpoch,
+  const batch: BatchOptions = {
+    signal: progress.signal,
+    onEpoch: progress.onEpoch,
     onResult: async ({ checkpoint, ...output }) => {
       if (log.has(output.id)) return;
       // On a queue, a trial another run folder also needs is trained once: keep this run's label.
       const result = { ...output, tag: tags.get(output.id) ?? output.tag };
       if (checkpoint !== undefined) await log.writeCheckpoint(result.id, checkpoint);
       await log.append(result);
-      options.onTrial?.(result, ++done, trials.length);
+      progress.onTrial?.(result, ++done, trials.length);
     },
   };
-  if (options.queue !== undefined) {
-    const { runOnQueue } = await import('../queue/coordinator.js');
-    await runOnQueue<TrialJob, TrialOutput>(options.queue, log.dir, 'trial', jobs, batch);
-  } else if (options.pool !== undefined) await options.pool.run<TrialJob, TrialOutput>('trial', jobs, batch);
-  else await runJobs<TrialJob, TrialOutput>('trial', jobs, { ...options, ...batch });
+  if (jobs.length > 0) await runner.run(jobs, batch);
   // The states these trials continued are no longer needed.
   for (const from of new Set(todo.map((t) => t.segment?.from))) if (from !== undefined) await log.deleteCheckpoint(from);
   return { results: trials.map((t) => log.get(t.id) as TrialResult), ranNow: todo.length };

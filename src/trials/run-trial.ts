@@ -1,18 +1,18 @@
-/** The worker-side handler of trial jobs: one training run with its controller. */
+/** One trial in whatever process runs it: the training with its controller, as plain data back. */
 import { cachedDataset } from '../data/cache.js';
 import { decodeCheckpoint, encodeCheckpoint } from '../train/checkpoint.js';
+import type { EpochMetrics } from '../train/controller.js';
 import { datasetOptionsOf, train } from '../train/train.js';
 import { buildController } from './controllers.js';
-import type { HandlerContext } from './handlers.js';
 import type { TrialJob, TrialOutput } from './trial.js';
 
-export async function handleJob(job: TrialJob, context: HandlerContext): Promise<TrialOutput> {
+export async function runTrial(job: TrialJob, onEpoch: (metrics: EpochMetrics) => void): Promise<TrialOutput> {
   const controller = await buildController(job.controller, job.config);
   const until = job.segment?.until ?? job.config.epochs;
   const result = await train(job.config, {
     controller,
     dataset: await cachedDataset(datasetOptionsOf(job.config)),
-    onEpoch: context.onEpoch,
+    onEpoch,
     until,
     start: job.start === undefined ? undefined : decodeCheckpoint(job.start),
     keepCheckpoint: until < job.config.epochs,

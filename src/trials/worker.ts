@@ -1,14 +1,14 @@
 /**
- * A worker thread: one tfjs instance, the backend chosen once, jobs run one at a time by the
- * handler their kind names.
+ * A worker thread: one tfjs instance, the backend chosen once, trials run one at a time.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { initBackend, type BackendChoice } from '../backend/index.js';
-import { loadHandler } from './handlers.js';
+import { OptionError } from '../core/errors.js';
 import type { FromWorker, ToWorker } from './messages.js';
+import { runTrial } from './run-trial.js';
 
 const port = parentPort;
-if (port == null) throw new Error('pool/worker.ts must run in a worker thread');
+if (port == null) throw new Error('trials/worker.ts must run in a worker thread');
 
 const post = (msg: FromWorker) => port.postMessage(msg);
 
@@ -18,10 +18,12 @@ ready.then(
   (err: Error) => post({ type: 'error', message: err.message }),
 );
 
-port.on('message', ({ kind, job }: ToWorker) => {
+port.on('message', ({ job }: ToWorker) => {
   ready
-    .then(() => loadHandler(kind))
-    .then((handle) => handle(job, { onEpoch: (metrics) => post({ type: 'epoch', id: job.id, metrics }) }))
+    .then(() => runTrial(job, (metrics) => post({ type: 'epoch', id: job.id, metrics })))
     .then((result) => post({ type: 'result', id: job.id, result }))
-    .catch((err: Error) => post({ type: 'error', id: job.id, message: err.message }));
+    .catch((err: Error) => post({
+      type: 'error', id: job.id, message: err instanceof OptionError ? err.detail : err.message,
+      ...(err instanceof OptionError ? { option: err.option } : {}),
+    }));
 });

@@ -1,13 +1,14 @@
-/** `autoflood train-agent`: the flood-level agent trained by the cross-entropy method on a task distribution. */
-import { DESIGNS, ONE_DECISION, type AgentFile, type Design } from '../../../agents/agent.js';
-import { TASK_DISTRIBUTIONS } from '../../../agents/tasks.js';
-import { trainAgent, TRAIN_AGENT_DEFAULTS, type LearningPoint } from '../../../agents/train-agent.js';
-import { OFFLINE_L2, ONCE_DEFAULTS, trainOnceAgent, type FamilyCheck, type OfflineDesign } from '../../../agents/train-once.js';
-import { integer, oneOf, real } from '../../util/values.js';
-import type { CommandSpec } from '../command.js';
-import { poolFlags } from '../options.js';
+/** `autoflood train-agent`: the flood-level agent, trained on a task distribution. */
+import { DESIGNS, type AgentFile, type Design, type LearningPoint } from '../../control/agent.js';
+import type { FamilyCheck } from '../../control/twin-fit.js';
+import { TWIN_FIT_DEFAULTS } from '../../control/twin-fit.js';
+import { trainAgent, TRAIN_AGENT_DEFAULTS } from '../../studies/train-agent.js';
+import { trainTwinAgent } from '../../studies/train-twin.js';
+import { integer, oneOf, real } from '../../core/values.js';
+import { studyOptions, type CommandSpec, type PoolFlags } from '../command.js';
+import { poolFlags, tasksFlag, tasksSlug } from '../options.js';
 
-interface TrainAgentFlags extends Record<string, unknown> {
+interface TrainAgentFlags extends PoolFlags {
   tasks: string;
   design: Design;
   instances: number;
@@ -16,58 +17,47 @@ interface TrainAgentFlags extends Record<string, unknown> {
   population?: number;
   elite?: number;
   std: number;
-  l2?: number;
+  l2: number;
   decisions: number;
   warmup: number;
   seed: number;
-  workers: number;
-  resume: boolean;
-  queue?: string;
 }
 
-const d = TRAIN_AGENT_DEFAULTS;
-
-const o1 = ONCE_DEFAULTS;
+const steps = TRAIN_AGENT_DEFAULTS;
+const twin = TWIN_FIT_DEFAULTS;
 
 export const trainAgentCommand: CommandSpec<TrainAgentFlags, { agent: AgentFile; curve: LearningPoint[]; families?: FamilyCheck[] }> = {
   name: ['train-agent'],
-  description: 'train the flood-level agent (cross-entropy method over a linear policy) on a task distribution',
-  example: 'autoflood train-agent --design twin --instances 48 --out runs/agents/mine',
+  description: 'train the flood-level agent on a task distribution (cross-entropy method over a linear policy)',
+  example: 'autoflood train-agent --design twin --instances 48 --seed 3 --out runs/agents/mine',
   flags: [
-    { key: 'tasks', flag: '--tasks <name>', help: 'task distribution', kind: oneOf(TASK_DISTRIBUTIONS), default: d.tasks },
-    { key: 'design', flag: '--design <name>', help: 'steps (b halved/doubled at most per decision) | relative (b = multiple of the run\'s scale at every decision) | once (one multiple of the warm-up\'s scale) | twin (one multiple for a second run, read from a finished run without flooding); once and twin train on every multiple\'s outcome', kind: oneOf(DESIGNS), default: 'twin' },
-    { key: 'instances', flag: '--instances <n>', help: 'once, twin: training task instances, each run at 16 (once) or 11 (twin) multiples', kind: integer(2), default: o1.instances },
-    { key: 'generations', flag: '--generations <n>', help: 'generations of the search', kind: integer(1), defaultText: `${o1.generations} for once and twin (no training per generation), ${d.generations} otherwise` },
-    { key: 'tasksPerGeneration', flag: '--tasks-per-generation <n>', help: 'relative, steps: task instances every candidate runs on per generation', kind: integer(1), default: d.tasksPerGeneration },
-    { key: 'population', flag: '--population <n>', help: 'candidate policies per generation (the mean included)', kind: integer(2, 1000), defaultText: `${o1.cem.population} for once and twin, ${d.cem.population} otherwise` },
-    { key: 'elite', flag: '--elite <fraction>', help: 'share of the candidates the search refits to', kind: real({ min: 0, max: 1, above: true }), defaultText: `${o1.cem.eliteFraction} for once and twin, ${d.cem.eliteFraction} otherwise` },
-    { key: 'l2', flag: '--l2 <weight>', help: 'once, twin: penalty on the squared (standardised) feature weights', kind: real({ min: 0 }), defaultText: `${OFFLINE_L2.once} for once, ${OFFLINE_L2.twin} for twin` },
-    { key: 'std', flag: '--std <s>', help: 'initial standard deviation of the parameters', kind: real({ min: 0, above: true }), default: d.cem.initialStd },
-    { key: 'decisions', flag: '--decisions <n>', help: 'steps, relative: flood-level decisions per training run', kind: integer(1), default: d.schedule.decisions },
-    { key: 'warmup', flag: '--warmup <fraction>', help: 'steps, relative: fraction of a run trained without flooding before the first decision', kind: real({ min: 0, max: 1, above: true, below: true }), default: d.schedule.warmupFraction },
-    { key: 'seed', flag: '--seed <n>', help: 'seed of tasks and sampling', kind: integer(0), default: d.seed },
+    tasksFlag('task distribution to train on', 'broad'),
+    { key: 'design', flag: '--design <name>', help: 'twin (one multiple of the loss scale for a second run, read from a finished run without flooding; trained on every multiple\'s outcome) | steps (sets b during one run: halved or doubled at most per decision)', kind: oneOf(DESIGNS), default: 'twin' },
+    { key: 'instances', flag: '--instances <n>', help: 'twin: training task instances, each run at the 11 multiples 0, 0.1, ..., 1', kind: integer(2), default: twin.instances },
+    { key: 'generations', flag: '--generations <n>', help: 'generations of the search', kind: integer(1), defaultText: `${twin.generations} for twin (no training per generation), ${steps.generations} for steps` },
+    { key: 'tasksPerGeneration', flag: '--tasks-per-generation <n>', help: 'steps: task instances every candidate runs on per generation', kind: integer(1), default: steps.tasksPerGeneration },
+    { key: 'population', flag: '--population <n>', help: 'candidate policies per generation (the mean included)', kind: integer(2, 1000), defaultText: `${twin.cem.population} for twin, ${steps.cem.population} for steps` },
+    { key: 'elite', flag: '--elite <fraction>', help: 'share of the candidates the search refits to', kind: real({ min: 0, max: 1, above: true }), defaultText: `${twin.cem.eliteFraction} for twin, ${steps.cem.eliteFraction} for steps` },
+    { key: 'l2', flag: '--l2 <weight>', help: 'twin: penalty on the squared (standardised) feature weights', kind: real({ min: 0 }), default: twin.l2 },
+    { key: 'std', flag: '--std <s>', help: 'initial standard deviation of the parameters', kind: real({ min: 0, above: true }), default: steps.cem.initialStd },
+    { key: 'decisions', flag: '--decisions <n>', help: 'steps: flood-level decisions per training run', kind: integer(1), default: steps.schedule.decisions },
+    { key: 'warmup', flag: '--warmup <fraction>', help: 'steps: fraction of a run trained without flooding before the first decision', kind: real({ min: 0, max: 1, above: true, below: true }), default: steps.schedule.warmupFraction },
+    { key: 'seed', flag: '--seed <n>', help: 'seed of tasks and sampling', kind: integer(0), default: steps.seed },
     ...poolFlags('runs/agents/<tasks>-<time>'),
   ],
-  outPrefix: (o) => `agents/${String(o.tasks)}`,
-  run(o, context) {
-    const offline = ONE_DECISION.includes(o.design);
-    const defaults = offline ? o1 : d;
+  outPrefix: (o) => `agents/${tasksSlug(o.tasks)}`,
+  async run(o, context) {
+    const defaults = o.design === 'twin' ? twin : steps;
     const common = {
       tasks: o.tasks,
       generations: o.generations ?? defaults.generations,
       cem: { ...defaults.cem, population: o.population ?? defaults.cem.population, eliteFraction: o.elite ?? defaults.cem.eliteFraction, initialStd: o.std },
       seed: o.seed,
-      out: context.out,
-      resume: o.resume,
-      workers: o.workers,
-      queue: o.queue,
-      backend: context.backend,
-      ...context.poolProgress('train-agent'),
+      ...(await studyOptions(o, context, 'train-agent')),
     };
-    if (offline) return trainOnceAgent({ ...common, design: o.design as OfflineDesign, instances: o.instances, l2: o.l2 ?? OFFLINE_L2[o.design as OfflineDesign] });
+    if (o.design === 'twin') return trainTwinAgent({ ...common, instances: o.instances, l2: o.l2 });
     return trainAgent({
       ...common,
-      design: o.design,
       tasksPerGeneration: o.tasksPerGeneration,
       schedule: { decisions: o.decisions, warmupFraction: o.warmup },
       onGeneration: (p, generations) => context.logger.info(

@@ -1,6 +1,6 @@
 /** `autoflood report <run-dir>` and `autoflood data fetch`: commands on folders, no training. */
 import { fetchCifar10 } from '../../data/cifar10.js';
-import { integer, oneOf, text } from '../../util/values.js';
+import { integer, oneOf, text } from '../../core/values.js';
 import type { CommandSpec } from '../command.js';
 import { UsageError } from '../options.js';
 

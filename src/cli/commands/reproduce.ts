@@ -1,19 +1,16 @@
 /** `autoflood reproduce synthetic` (the paper's Table 1) and `reproduce benchmark`. */
-import { benchmarkBase, benchmarkBudget, BENCHMARK_DATASETS, reproduceBenchmark, type BenchmarkDataset, type BenchmarkSummary } from '../../reproduce/benchmark.js';
-import { NOISE_LEVELS, reproduceSynthetic, SYNTHETIC_BUDGETS, type BudgetName, type SyntheticBudget, type SyntheticSummary } from '../../reproduce/synthetic.js';
+import { benchmarkBase, benchmarkBudget, BENCHMARK_DATASETS, reproduceBenchmark, type BenchmarkDataset, type BenchmarkSummary } from '../../studies/reproduce-benchmark.js';
+import { NOISE_LEVELS, reproduceSynthetic, SYNTHETIC_BUDGETS, type BudgetName, type SyntheticBudget, type SyntheticSummary } from '../../studies/reproduce-synthetic.js';
 import { SYNTHETIC_NAMES, type SyntheticName } from '../../data/synthetic.js';
-import { levelGrid } from '../../search/levels.js';
+import { levelGrid } from '../../methods/levels.js';
 import type { TrialResult } from '../../trials/trial.js';
-import { integer, listOf, oneOf, real, text } from '../../util/values.js';
-import type { CommandSpec } from '../command.js';
+import { integer, listOf, oneOf, real, text } from '../../core/values.js';
+import { studyOptions, type CommandSpec, type PoolFlags } from '../command.js';
 import { poolFlags, seedsKind } from '../options.js';
 import { loadTaskData } from '../task.js';
 
-interface ReproduceFlags extends Record<string, unknown> {
+interface ReproduceFlags extends PoolFlags {
   budget: BudgetName;
-  workers: number;
-  resume: boolean;
-  queue?: string;
 }
 
 type Results<S> = { summary: S; results: TrialResult[] };
@@ -65,14 +62,12 @@ export const reproduceSyntheticCommand: CommandSpec<SyntheticFlags, Results<Synt
     ...poolFlags('runs/reproduce-synthetic-<budget>-<time>'),
   ],
   outPrefix: (o) => `reproduce-synthetic-${o.budget}`,
-  run(o, context) {
+  async run(o, context) {
     const settings = syntheticSettings(o);
     context.logger.info(`reproduce synthetic (${o.budget}): ${settings.epochs} epochs, levels ${settings.levels}, seeds ${String(settings.seeds)}, ${o.datasets.join(', ')} at noise ${o.noises.join(', ')} -> ${context.out}`);
     for (const change of settings.scaledDown) context.logger.info(`  changed: ${change}`);
     return reproduceSynthetic({
-      budget: o.budget, settings, datasets: o.datasets, noises: o.noises,
-      out: context.out, resume: o.resume, workers: o.workers, queue: o.queue, backend: context.backend,
-      ...context.poolProgress('reproduce synthetic'),
+      budget: o.budget, settings, datasets: o.datasets, noises: o.noises, ...(await studyOptions(o, context, 'reproduce synthetic')),
     });
   },
   report: ({ summary, results }) => ({ kind: 'reproduce-synthetic', summary, results }),
@@ -104,14 +99,12 @@ export const reproduceBenchmarkCommand: CommandSpec<BenchmarkFlags, Results<Benc
     const base = benchmarkBase({ dataset: o.dataset, budget: o.budget, dataDir: o.dataDir, noise: o.noise, out: '' }, benchmarkBudget(o.dataset, o.budget));
     await loadTaskData(base);
   },
-  run(o, context) {
+  async run(o, context) {
     const budget = benchmarkBudget(o.dataset, o.budget);
     context.logger.info(`reproduce benchmark ${o.dataset} (${o.budget}): ${budget.epochs} epochs, levels ${budget.levels}, ${budget.seeds} seeds -> ${context.out}`);
     for (const change of budget.scaledDown) context.logger.info(`  scaled down: ${change}`);
     return reproduceBenchmark({
-      dataset: o.dataset, budget: o.budget, dataDir: o.dataDir, noise: o.noise,
-      out: context.out, resume: o.resume, workers: o.workers, queue: o.queue, backend: context.backend,
-      ...context.poolProgress('reproduce benchmark'),
+      dataset: o.dataset, budget: o.budget, dataDir: o.dataDir, noise: o.noise, ...(await studyOptions(o, context, 'reproduce benchmark')),
     });
   },
   report: ({ summary, results }) => ({ kind: 'reproduce-benchmark', summary, results }),

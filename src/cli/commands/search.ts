@@ -1,43 +1,33 @@
 /** `autoflood grid`, `tune` and `evaluate-agent`: many trainings on the worker pool, compared. */
 import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { TASK_DISTRIBUTIONS, taskDistribution } from '../../../agents/tasks.js';
+import { OptionError } from '../../core/errors.js';
+import { packageFile } from '../../core/files.js';
+import { boolean, integer, real, text, type ValueKind } from '../../core/values.js';
+import { METHODS, type Method } from '../../methods/compare.js';
+import { HALVING_DEFAULTS } from '../../methods/halving.js';
+import { levelGrid } from '../../methods/levels.js';
+import { PBT_DEFAULTS } from '../../methods/pbt.js';
+import { DEFAULT_RULE_MULTIPLE, readRule, type RuleFile } from '../../methods/rule.js';
+import { READINGS } from '../../methods/select.js';
 import { countStat, level, pct, READING_SHORT } from '../../report/format.js';
+import { evaluateAgent, type EvaluateSummary } from '../../studies/evaluate-agent.js';
+import { fitRule } from '../../studies/fit-rule.js';
+import { runGrid, type GridSummary } from '../../studies/grid.js';
+import { tune, type TuneSummary } from '../../studies/tune.js';
+import { loadTasks } from '../../tasks/tasks.js';
 import type { TrialResult } from '../../trials/trial.js';
-import { DEFAULT_RULE_MULTIPLE, METHODS, type Method } from '../../search/compare.js';
-import { HALVING_DEFAULTS } from '../../search/halving.js';
-import { PBT_DEFAULTS } from '../../search/pbt.js';
-import { evaluateAgent, type EvaluateSummary } from '../../search/evaluate.js';
-import { fitRule, readRule, type RuleFile } from '../../search/fit-rule.js';
-import { runGrid, type GridSummary } from '../../search/grid.js';
-import { levelGrid } from '../../search/levels.js';
-import { READINGS } from '../../search/select.js';
-import { tune, type TuneSummary } from '../../search/tune.js';
-import { boolean, integer, oneOf, real, text, type ValueKind } from '../../util/values.js';
-import type { CommandContext, CommandSpec } from '../command.js';
-import { poolFlags, seedsKind, trainFlags, UsageError, type Flag } from '../options.js';
+import { studyOptions, type CommandSpec, type PoolFlags } from '../command.js';
+import { poolFlags, seedsKind, tasksFlag, tasksSlug, trainFlags, UsageError, usageOf, type Flag } from '../options.js';
 import { checkAgentFile, prepareTask, warnHighLevels, type Task } from '../task.js';
 import { datasetSlug } from './train.js';
 
-/** The agent committed with the repo, trained by the command in the README. */
-export const DEFAULT_AGENT = fileURLToPath(new URL('../../../agents/default-agent.json', import.meta.url));
-/** The fixed rule committed with the repo, fitted by the command in the README. */
-export const DEFAULT_RULE = fileURLToPath(new URL('../../../agents/default-rule.json', import.meta.url));
+/** The agent shipped with the package, trained by the command in agents/README.md. */
+export const DEFAULT_AGENT = packageFile('agents/default-agent.json');
+/** The fixed rule shipped with the package, fitted by the command in agents/README.md. */
+export const DEFAULT_RULE = packageFile('agents/default-rule.json');
 
 /** The committed rule's multiple, or the built-in guess when there is none (read only by commands that use it). */
 const defaultMultiple = (): number => (existsSync(DEFAULT_RULE) ? readRule(DEFAULT_RULE).multiple : DEFAULT_RULE_MULTIPLE);
-
-interface PoolFlags extends Record<string, unknown> {
-  workers: number;
-  resume: boolean;
-  backend: string;
-  queue?: string;
-}
-
-/** The pool settings of parsed flags, with progress by epoch. */
-function poolOf(o: PoolFlags, context: CommandContext, label: string) {
-  return { workers: o.workers, backend: context.backend, queue: o.queue, resume: o.resume, out: context.out, ...context.poolProgress(label) };
-}
 
 const seedsFlag = (help: string): Flag => ({ key: 'seeds', flag: '--seeds <n>', help, kind: seedsKind, default: [0], defaultText: '1' });
 
@@ -70,10 +60,7 @@ export const gridCommand: CommandSpec<GridFlags, Results<GridSummary>> = {
     const base = o.task.config;
     const levels = o.levels === undefined ? '11 levels relative to the task\'s loss scale' : `${o.levels.length} levels`;
     context.logger.info(`grid: ${levels} x ${o.seeds.length} seeds, trainings of ${base.epochs} epochs -> ${context.out}`);
-    return runGrid({
-      base, levels: o.levels, seeds: o.seeds,
-      ...poolOf(o, context, 'grid'),
-    });
+    return runGrid({ base, levels: o.levels, seeds: o.seeds, ...(await studyOptions(o, context, 'grid')) });
   },
   report: ({ summary, results }) => ({ kind: 'grid', summary, results }),
   lines: ({ summary }, _o, context) => [
@@ -134,6 +121,15 @@ function specOf(o: MethodFlags, epochs: number) {
   };
 }
 
+/** The epochs of a distribution's first instance (the method flags are checked against them); a bad --tasks is a usage error. */
+async function firstEpochs(tasks: string, seed: number): Promise<number> {
+  try {
+    return (await loadTasks(tasks)).sample(seed, 0).epochs;
+  } catch (err) {
+    throw err instanceof OptionError ? usageOf(err) : err;
+  }
+}
+
 /** Reads the agent file when the agent is among the methods, before anything is created. */
 async function checkMethods(o: MethodFlags): Promise<void> {
   if (o.method.includes('agent')) await checkAgentFile(o.agent);
@@ -163,9 +159,9 @@ export const tuneCommand: CommandSpec<TuneFlags, Results<TuneSummary>> = {
     if (o.levels !== undefined) warnHighLevels(o.task, o.levels, '--levels', logger);
     await checkMethods(o);
   },
-  run(o, context) {
+  async run(o, context) {
     const { config } = o.task;
-    return tune({ config, seeds: o.seeds, ...specOf(o, config.epochs), ...poolOf(o, context, 'tune') });
+    return tune({ config, seeds: o.seeds, ...specOf(o, config.epochs), ...(await studyOptions(o, context, 'tune')) });
   },
   report: ({ summary, results }) => ({ kind: 'tune', summary, results }),
   lines: ({ summary }, _o, context) => [
@@ -188,7 +184,7 @@ export const evaluateCommand: CommandSpec<EvaluateFlags, Results<EvaluateSummary
   example: 'autoflood evaluate-agent --agent runs/agents/mine/agent.json --instances 9',
   flags: [
     ...methodFlags({ method: [...METHODS], methodText: 'all' }),
-    { key: 'tasks', flag: '--tasks <name>', help: 'held-out task distribution', kind: oneOf(TASK_DISTRIBUTIONS), default: 'synthetic-heldout' },
+    tasksFlag('held-out task distribution', 'synthetic-heldout'),
     { key: 'instances', flag: '--instances <n>', help: 'held-out task instances (seeds)', kind: integer(5), default: 6 },
     { key: 'seed', flag: '--seed <n>', help: 'seed of the held-out stream', kind: integer(0), default: 0 },
     ...poolFlags('runs/evaluate-agent-<time>'),
@@ -196,13 +192,13 @@ export const evaluateCommand: CommandSpec<EvaluateFlags, Results<EvaluateSummary
   outPrefix: () => 'evaluate-agent',
   async prepare(o) {
     if (!o.method.includes('agent')) throw new UsageError('--method: evaluate-agent compares the agent with the others; include agent');
-    specOf(o, taskDistribution(o.tasks).sample(o.seed, 0).epochs);
+    specOf(o, await firstEpochs(o.tasks, o.seed));
     await checkMethods(o);
   },
-  run(o, context) {
+  async run(o, context) {
     return evaluateAgent({
-      ...specOf(o, taskDistribution(o.tasks).sample(o.seed, 0).epochs), tasks: o.tasks, instances: o.instances, seed: o.seed,
-      ...poolOf(o, context, 'evaluate-agent'),
+      ...specOf(o, await firstEpochs(o.tasks, o.seed)), tasks: o.tasks, instances: o.instances, seed: o.seed,
+      ...(await studyOptions(o, context, 'evaluate-agent')),
     });
   },
   report: ({ summary }) => ({ kind: 'evaluate-agent', summary }),
@@ -224,17 +220,14 @@ export const fitRuleCommand: CommandSpec<FitRuleFlags, { rule: RuleFile }> = {
   description: 'fit the fixed-rule baseline: the one multiple of the loss scale best on average over a task distribution',
   example: 'autoflood fit-rule --tasks broad --instances 12 --out runs/rules/broad',
   flags: [
-    { key: 'tasks', flag: '--tasks <name>', help: 'task distribution (the agent\'s training distribution)', kind: oneOf(TASK_DISTRIBUTIONS), default: 'broad' },
+    tasksFlag('task distribution (the agent\'s training distribution)', 'broad'),
     { key: 'instances', flag: '--instances <n>', help: 'task instances', kind: integer(2), default: 12 },
     { key: 'seed', flag: '--seed <n>', help: 'seed of the task stream', kind: integer(0), default: 2 },
     ...poolFlags('runs/fit-rule-<tasks>-<time>'),
   ],
-  outPrefix: (o) => `fit-rule-${String(o.tasks)}`,
-  run(o, context) {
-    return fitRule({
-      tasks: o.tasks, instances: o.instances, seed: o.seed,
-      ...poolOf(o, context, 'fit-rule'),
-    });
+  outPrefix: (o) => `fit-rule-${tasksSlug(o.tasks)}`,
+  async run(o, context) {
+    return fitRule({ tasks: o.tasks, instances: o.instances, seed: o.seed, ...(await studyOptions(o, context, 'fit-rule')) });
   },
   report: ({ rule }) => ({ kind: 'fit-rule', rule }),
   lines: ({ rule }, _o, context) => [

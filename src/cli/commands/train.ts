@@ -2,8 +2,8 @@
 import type { Dataset } from '../../data/types.js';
 import { percent } from '../../report/format.js';
 import { backwardFlood } from '../../train/controller.js';
-import type { TrainSummary } from '../../train/run-folder.js';
-import { real } from '../../util/values.js';
+import type { TrainSummary } from '../../train/run-train.js';
+import { real } from '../../core/values.js';
 import type { CommandSpec } from '../command.js';
 import { BACKEND_FLAG, outFlag, trainFlags } from '../options.js';
 import { prepareTask, warnHighLevels, type Task } from '../task.js';
@@ -13,7 +13,7 @@ interface TrainFlags extends Record<string, unknown> {
   overwrite: boolean;
   /** Set by prepare. */
   task: Task;
-  dataset: Dataset;
+  loaded: Dataset;
 }
 
 /** A folder-name-safe dataset name (csv:/path/x.csv -> csv-x.csv). */
@@ -37,14 +37,14 @@ export const trainCommand: CommandSpec<TrainFlags, TrainSummary> = {
   async prepare(o, logger) {
     const { dataset, ...task } = await prepareTask(o);
     o.task = task;
-    o.dataset = dataset;
+    o.loaded = dataset;
     warnHighLevels(o.task, [o.task.config.flood], '--flood', logger);
   },
   async run(o, context) {
     const { config } = o.task;
-    const { dataset } = o;
+    const dataset = o.loaded;
     // Training loads tfjs: only when a command runs, never for --help.
-    const { runTrain } = await import('../../train/run-folder.js');
+    const { runTrain } = await import('../../train/run-train.js');
     const progress = context.progress('train', config.epochs);
     return runTrain({
       config, dataset, out: context.out, overwrite: o.overwrite,

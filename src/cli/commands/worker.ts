@@ -4,11 +4,10 @@
  * SIGTERM hands the jobs in progress back to the queue and stops.
  */
 import { availableParallelism } from 'node:os';
-import type { Job } from '../../trials/messages.js';
-import type { TrialSpec } from '../../trials/trial.js';
+import type { TrialJob } from '../../trials/trial.js';
 import { queueUrl } from '../../queue/address.js';
 import type { WorkerEvent } from '../../queue/worker.js';
-import { integer } from '../../util/values.js';
+import { integer } from '../../core/values.js';
 import type { CommandSpec } from '../command.js';
 import { BACKEND_FLAG, UsageError } from '../options.js';
 
@@ -26,9 +25,9 @@ interface WorkerTally {
 }
 
 /** A job as the log shows it: a trial by its label, task, level and seed. */
-function describeJob(kind: string, job: Job): string {
-  const t = job as Partial<TrialSpec>;
-  if (kind !== 'trial' || t.config === undefined) return `${kind} ${job.id}`;
+function describeJob(kind: string, job: TrialJob): string {
+  const t = job as Partial<TrialJob>;
+  if (t.config === undefined) return `${kind} ${job.id}`;
   const part = t.segment === undefined ? '' : `, epochs to ${t.segment.until}`;
   return `trial ${job.id} (${t.tag}: ${t.config.dataset} b ${t.config.flood} seed ${t.config.seed}${part})`;
 }

@@ -1,0 +1,118 @@
+/**
+ * One process per run folder: whatever writes a run folder (a training, a search, a queue
+ * coordinator) locks it with a lock file (run.lock: `{ pid, host, since }`) and keeps it until it
+ * is done or its process exits. A second process on the same folder is refused, naming the
+ * holder, before it reads or writes anything there. A lock whose holder is gone is taken over: on
+ * the same host, when its process no longer exists; from another host (a shared folder), when it
+ * has not been refreshed for STALE_MS.
+ */
+import { readFileSync, unlinkSync } from 'node:fs';
+import { readFile, rm, utimes, stat, writeFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
+import path from 'node:path';
+import { OptionError } from './errors.js';
+
+export const LOCK_FILE = 'run.lock';
+/** The holder touches its lock this often... */
+const REFRESH_MS = 10_000;
+/** ...so a lock from another host untouched this long is stale. */
+const STALE_MS = 60_000;
+
+interface LockInfo {
+  pid: number;
+  host: string;
+  since: string;
+}
+
+/** Lock files this process holds, with how many claims each has (claiming again is a no-op). */
+const held = new Map<string, number>();
+let timer: NodeJS.Timeout | undefined;
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Why `holder` still holds the lock, or undefined when it is stale. */
+async function stillHeld(file: string, holder: Partial<LockInfo>): Promise<string | undefined> {
+  if (holder.host === hostname() && holder.pid !== undefined) return alive(holder.pid) ? `pid ${holder.pid} on this host` : undefined;
+  const age = Date.now() - (await stat(file)).mtimeMs;
+  return age < STALE_MS ? `pid ${holder.pid ?? '?'} on ${holder.host ?? 'an unknown host'}` : undefined;
+}
+
+/** A lock file's holder; an unreadable file (torn by a crash) holds nothing but its age. */
+function readLock(text: string): Partial<LockInfo> {
+  try {
+    return JSON.parse(text) as LockInfo;
+  } catch {
+    return {};
+  }
+}
+
+/** Creates the lock file; false when one exists. */
+async function create(file: string, info: LockInfo): Promise<boolean> {
+  try {
+    await writeFile(file, `${JSON.stringify(info)}\n`, { flag: 'wx' });
+    return true;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw err;
+  }
+}
+
+/**
+ * Locks the existing folder `dir` for this process. Throws an OptionError on `out` when another
+ * live process holds it.
+ * @returns the release; the lock is also released when the process exits.
+ */
+export async function lockRunFolder(dir: string): Promise<() => Promise<void>> {
+  const file = path.resolve(dir, LOCK_FILE);
+  const claims = held.get(file);
+  if (claims === undefined) {
+    const mine: LockInfo = { pid: process.pid, host: hostname(), since: new Date().toISOString() };
+    if (!(await create(file, mine))) {
+      const holder = readLock(await readFile(file, 'utf8').catch(() => ''));
+      const why = await stillHeld(file, holder);
+      if (why !== undefined) {
+        throw new OptionError('out', `${dir} is in use by ${why} since ${holder.since}; one run per folder at a time (if that process is gone, delete ${file})`);
+      }
+      await rm(file, { force: true });
+      if (!(await create(file, mine))) throw new OptionError('out', `${dir} was taken by another process at the same moment; one run per folder at a time`);
+    }
+    if (timer === undefined) {
+      timer = setInterval(() => {
+        const now = new Date();
+        for (const f of held.keys()) utimes(f, now, now).catch(() => undefined);
+      }, REFRESH_MS).unref();
+      process.once('exit', releaseAll);
+    }
+  }
+  held.set(file, (claims ?? 0) + 1);
+  let released = false;
+  return async () => {
+    if (released) return;
+    released = true;
+    const left = (held.get(file) ?? 1) - 1;
+    if (left > 0) {
+      held.set(file, left);
+      return;
+    }
+    held.delete(file);
+    await rm(file, { force: true });
+  };
+}
+
+/** At exit: removes the locks this process still holds. */
+function releaseAll(): void {
+  for (const file of held.keys()) {
+    try {
+      if (readLock(readFileSync(file, 'utf8')).pid === process.pid) unlinkSync(file);
+    } catch {
+      // Already gone.
+    }
+  }
+}

@@ -1,0 +1,39 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { utimes, writeFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+import { lockRunFolder, LOCK_FILE } from '../../../src/core/lock.js';
+import { tmpDir } from '../../helpers.js';
+
+describe('the run folder lock', () => {
+  const lockWith = async (content: string, ageMs = 0) => {
+    const dir = await tmpDir('lock');
+    const file = path.join(dir, LOCK_FILE);
+    await writeFile(file, content);
+    const then = new Date(Date.now() - ageMs);
+    await utimes(file, then, then);
+    return dir;
+  };
+  const holder = (pid: number, host = hostname()) => JSON.stringify({ pid, host, since: 'then' });
+
+  it('refuses a live holder, takes over a gone one, and is held by this process until it exits', async () => {
+    const gone = spawn('true');
+    await new Promise((r) => gone.once('exit', r));
+    await assert.rejects(lockRunFolder(await lockWith(holder(process.ppid))), new RegExp(`in use by pid ${process.ppid} on this host since then`));
+    await assert.rejects(lockRunFolder(await lockWith(holder(1, 'elsewhere'))), /in use by pid 1 on elsewhere/);
+    await assert.rejects(lockRunFolder(await lockWith('{"pi')), /in use by pid \? on an unknown host/);
+    for (const dir of [await lockWith(holder(gone.pid as number)), await lockWith(holder(1, 'elsewhere'), 120_000), await lockWith('{"pi', 120_000), await tmpDir('lock')]) {
+      const release = await lockRunFolder(dir);
+      assert.equal(JSON.parse(readFileSync(path.join(dir, LOCK_FILE), 'utf8')).pid, process.pid);
+      const again = await lockRunFolder(dir); // again, from the same process: already its own
+      await again();
+      assert.ok(existsSync(path.join(dir, LOCK_FILE)), 'held until the last release');
+      await release();
+      assert.ok(!existsSync(path.join(dir, LOCK_FILE)), 'released');
+    }
+  });
+});
+
