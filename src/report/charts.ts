@@ -15,8 +15,19 @@ const MAX_MARKED_POINTS = 40;
 /** Moving-average window of the learning curve, in updates. */
 /** Dash pattern of the rules marking flood levels. */
 const DASH: number[] = [6, 4];
-/** Shared chart configuration: legend labels (run descriptions) are not truncated. */
-const CONFIG = { legend: { labelLimit: 480 } };
+/**
+ * Shared chart configuration: legend labels (run descriptions) are not truncated and read at 12 px;
+ * continuous axes are padded so a line or point at the edge of the data (b = 0, accuracy 100%) is
+ * drawn whole, not cut by the axis.
+ */
+const CONFIG = {
+  legend: { labelLimit: 480, labelFontSize: 12, titleFontSize: 12, symbolStrokeWidth: 2.5 },
+  axis: { labelFontSize: 11, titleFontSize: 12 },
+  scale: { continuousPadding: 6 },
+};
+
+/** Dash patterns that tell apart lines drawn on top of each other (cycled through the series). */
+const DASHES = [[1, 0], [8, 4], [2, 3], [12, 3, 2, 3], [4, 4], [6, 2]];
 
 /** One training run as a line on a chart. */
 export interface RunSeries {
@@ -248,7 +259,11 @@ export function floodedFraction(runs: RunSeries[]): TopLevelSpec {
  * Only each epoch's `epoch` and `floodLevel` are read, so a bare trajectory works as well as a run.
  */
 export function floodLevelTrajectory(runs: LevelSeries[]): TopLevelSpec {
-  const values = runs.flatMap((r) => r.history.map((m) => ({ run: r.label, epoch: m.epoch, b: m.floodLevel })));
+  // Methods often share a level (b = 0, or the rule's and the agent's): each series has its own
+  // dash and a width that narrows down the legend, so lines on top of each other all show.
+  const values = runs.flatMap((r, i) => r.history.map((m) => ({
+    run: r.label, epoch: m.epoch, b: m.floodLevel, dash: DASHES[i % DASHES.length], width: Math.max(2, 5.5 - 0.7 * i),
+  })));
   return {
     title: 'Flood level b in force per epoch',
     width: WIDTH,
@@ -259,6 +274,8 @@ export function floodLevelTrajectory(runs: LevelSeries[]): TopLevelSpec {
       x: { field: 'epoch', type: 'quantitative', title: 'epoch' },
       y: { field: 'b', type: 'quantitative', title: 'flood level b (nats)' },
       color: runColor(runs.map((r) => r.label)),
+      strokeDash: { field: 'dash', type: 'nominal', scale: null },
+      strokeWidth: { field: 'width', type: 'quantitative', scale: null },
     },
     config: CONFIG,
   };

@@ -137,9 +137,8 @@ export function trajectorySeries(outcomes: MethodOutcome[]): LevelSeries[] {
   return order.flatMap((method) => {
     const outcome = outcomes.find((o) => o.method === method);
     if (outcome === undefined || outcome.trajectory.length === 0) return [];
-    const label = method === 'grid' || method === 'rule' || method === 'sh'
-      ? `${METHOD_LABEL[method]}: b = ${formatLevel(outcome.floodLevel.last)} (constant)`
-      : METHOD_LABEL[method];
+    const constant = outcome.trajectory.every((b) => b === outcome.trajectory[0]);
+    const label = constant ? `${METHOD_LABEL[method]}: b = ${formatLevel(outcome.trajectory[0])} (constant)` : METHOD_LABEL[method];
     return [{ label, history: outcome.trajectory.map((floodLevel, i) => ({ epoch: i + 1, floodLevel })) }];
   });
 }
@@ -151,8 +150,11 @@ export function trajectoryChart(outcomes: MethodOutcome[], title: string): Chart
   return {
     title,
     spec: floodLevelTrajectory(series),
-    caption: 'The flood level b in force during each epoch. The agent trains without flooding during its warm-up, then ' +
-      'sets b at its decision points; the heuristic moves b after each epoch; PBT\'s line is the lineage of its best member ' +
-      '(b changes where it copied another member and explored); the searches\' and the rule\'s b are constant.',
+    caption: 'The flood level b in force during each epoch of the run each method\'s last-epoch reading comes from. The twin ' +
+      'agent\'s is its second run, at one level read from its run without flooding; an in-run agent floods nothing during ' +
+      'its warm-up, then sets b at its decision epochs; the heuristic moves b after each epoch; PBT\'s line is the lineage ' +
+      'of its best member (b changes where it copied another member and explored); the searches\' and the rule\'s b are ' +
+      'constant. A checked method that kept its run without flooding reads b = 0. Lines that coincide are told apart by ' +
+      'their dashes and widths.',
   };
 }
