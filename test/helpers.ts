@@ -1,8 +1,10 @@
 /** What the tests share: temporary folders, tiny real configs, scripted epochs and readouts. */
+import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after } from 'node:test';
+import { promisify } from 'node:util';
 import { resolveTrainConfig, type TrainConfig } from '../src/train/config.js';
 import type { EpochMetrics } from '../src/train/controller.js';
 import type { Readout } from '../src/train/trainer.js';
@@ -50,4 +52,18 @@ export function readout(epoch: number, valAcc: number, testAcc: number): Readout
 export async function localRun(dir: string, progress: RunProgress = {}, workers = 2): Promise<RunContext & { close(): Promise<void> }> {
   const runner = new WorkerPool({ workers, backend: 'wasm' });
   return { log: await RunLog.open(dir), runner, progress, close: () => runner.close() };
+}
+
+/** The bin run on the TypeScript sources (no build needed): node arguments before the command's. */
+export const CLI = ['--conditions=autoflood-source', '--import', 'tsx', path.resolve('bin/autoflood.mjs')];
+
+/** Runs `autoflood <args>` to its end; its exit code and what it wrote to stderr. */
+export async function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; stderr: string }> {
+  try {
+    const { stderr } = await promisify(execFile)(process.execPath, [...CLI, ...args], { timeout: 120_000, env: { ...process.env, ...env } });
+    return { code: 0, stderr };
+  } catch (err) {
+    const e = err as { code: number; stderr: string };
+    return { code: e.code, stderr: e.stderr };
+  }
 }

@@ -1,5 +1,5 @@
 /**
- * Patches that make the wasm backend fit for training (see engineering-notes.md):
+ * Patches that make the wasm backend fit for training (measured in docs/datasets-and-backends.md, "Backends and speed"):
  *
  * 1. Transposed matmuls. The wasm BatchMatMul kernel only takes its fast (XNNPACK) path when
  *    neither operand is transposed; with transposeA/B it is ~10x slower. Every dense layer's

@@ -67,6 +67,8 @@ export interface CommandSpec<O = any, R = any> {
   outPrefix?: (options: O) => string;
   /** Starts a tfjs backend first (default true). */
   backend?: boolean;
+  /** The command stops itself on Ctrl-C (the worker hands its jobs back): the wrapper does not exit on SIGINT. */
+  ownsInterrupt?: boolean;
   run(options: O, context: CommandContext): Promise<R>;
   /** What the report is built from; absent: no report. */
   report?: (result: R, options: O) => RunOutput;
@@ -150,7 +152,7 @@ async function execute(spec: CommandSpec, raw: Record<string, unknown>, args: st
     if (out !== '' && existsSync(out)) writeAboveBar(`${resumable(spec) ? 'to continue' : 'to run it again'}: ${continueCommand(spec, out)}\n`);
     process.exit(INTERRUPTED_EXIT_CODE);
   };
-  process.once('SIGINT', onInterrupt);
+  if (spec.ownsInterrupt !== true) process.once('SIGINT', onInterrupt);
   const context: CommandContext = {
     out, backend: '', logger,
     progress: (label, total) => {
@@ -180,13 +182,19 @@ async function execute(spec: CommandSpec, raw: Record<string, unknown>, args: st
     if (task !== undefined && (fresh || (options.resume === true && !existsSync(path.join(out, DATA_FILE))))) {
       await writeJson(path.join(await ensureDir(out), DATA_FILE), { ...task.data, backend: context.backend });
     }
-    // With --queue, nothing moves until a worker takes the trainings: say where they wait.
-    if (typeof options.queue === 'string') logger.info(`trainings go to the queue at ${describeAddress(parseQueueUrl(options.queue))}, for the workers started with autoflood worker --queue <URL>`);
+    // With --queue, nothing moves until a worker takes the trainings: say where they wait (a command with a run folder only).
+    if (typeof options.queue === 'string' && resumable(spec)) logger.info(`trainings go to the queue at ${describeAddress(parseQueueUrl(options.queue))}, for the workers started with autoflood worker --queue <URL>`);
     result = await spec.run(options, context);
   } catch (err) {
     process.off('SIGINT', onInterrupt);
+    displays.forEach((d) => d.stop());
     // A start that failed leaves no folder it made (never one that was there before, as with --resume).
     if (out !== '' && !existedBefore && existsSync(out) && holdsNothing(out)) await rm(out, { recursive: true, force: true });
+    // A run that failed part-way (Redis gone for good, a training that failed) says what is saved and how to continue.
+    else if (resumable(spec) && out !== '' && existsSync(out) && savedTrainings(out) > 0) {
+      const saved = savedTrainings(out);
+      writeAboveBar(`autoflood: stopped; ${saved} training${saved === 1 ? '' : 's'} saved in ${out}\nto continue: ${continueCommand(spec, out)}\n`);
+    }
     throw err;
   } finally {
     displays.forEach((d) => d.stop());
@@ -224,8 +232,8 @@ const levelText = (b: number): string => String(Number(b.toPrecision(4)));
 
 /**
  * One bar over the epochs of every training planned so far (rounds of a search add to the total
- * as they are planned), with the trainings finished and, for the latest epoch, the training and
- * the flood level in force.
+ * as they are planned, and the bar says its total is of what is planned so far), with the
+ * trainings finished and, for the latest epoch, the training and the flood level in force.
  */
 function poolProgress(label: string, context: CommandContext): PoolProgress {
   const planned = new Map<string, TrialSpec>();
@@ -234,7 +242,8 @@ function poolProgress(label: string, context: CommandContext): PoolProgress {
   let epochsDone = 0;
   let finished = 0;
   let latest = '';
-  const status = () => `epochs; ${finished}/${planned.size} trainings${latest === '' ? '' : `; ${latest}`}`;
+  // A search plans its next round when one ends (halving's rungs, PBT's generations), so the totals grow: say so.
+  const status = () => `epochs planned so far; ${finished}/${planned.size} trainings${latest === '' ? '' : `; ${latest}`}`;
   return {
     onPlan: (plan) => {
       for (const { trial, epochs: n } of plan) {

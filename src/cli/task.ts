@@ -32,12 +32,16 @@ export async function loadTaskData(config: TrainConfig): Promise<Dataset> {
  * Loads and checks the task of parsed training flags (`omit`: settings the command sets itself).
  * Throws UsageError naming the flag at fault.
  */
-export async function prepareTask(options: Record<string, unknown>, omit: (keyof TrainConfig)[] = []): Promise<Task & { dataset: Dataset }> {
+export async function prepareTask(options: Record<string, unknown>, logger: winston.Logger, omit: (keyof TrainConfig)[] = []): Promise<Task & { dataset: Dataset }> {
   const config = trainConfigOf(options, omit);
   if (config.labelColumn !== undefined && !config.dataset.startsWith('csv:')) {
     throw new UsageError(`--label-column: only csv:<path> datasets have columns to choose from, not ${config.dataset}`);
   }
+  if (config.csvHeader !== undefined && !config.dataset.startsWith('csv:')) {
+    throw new UsageError(`--header: only csv:<path> datasets have a header row, not ${config.dataset}`);
+  }
   const dataset = await loadTaskData(config);
+  checkSplits(dataset, logger);
   // Loaded here, when a command runs: these load TensorFlow.js.
   const [{ modelSpecFor }, { defaultModelSpec, PAPER_MLP }] = await Promise.all([import('../train/trainer.js'), import('../models/index.js')]);
   if (config.augment && dataset.featureShape.length !== 3) {
@@ -69,6 +73,25 @@ export async function prepareTask(options: Record<string, unknown>, omit: (keyof
       model: spec.kind, depth, width: spec.kind === 'resnet' ? 0 : (spec.width ?? PAPER_MLP.width),
     },
   };
+}
+
+/**
+ * Refuses data whose training split lacks a class (the model could never predict it), and warns
+ * when the validation or test split has fewer examples than classes (its accuracy says little).
+ */
+function checkSplits(dataset: Dataset, logger: winston.Logger): void {
+  const k = dataset.numClasses;
+  const name = (c: number) => (dataset.classNames === undefined ? `class ${c}` : `class ${c} ("${dataset.classNames[c]}")`);
+  const seen = new Set(dataset.train.yClean);
+  const missing = Array.from({ length: k }, (_, c) => c).filter((c) => !seen.has(c));
+  const sizes = `${dataset.train.n} training, ${dataset.val.n} validation and ${dataset.test.n} test examples`;
+  if (missing.length > 0) {
+    throw new UsageError(`--dataset: ${missing.map(name).slice(0, 5).join(', ')}${missing.length > 5 ? ` and ${missing.length - 5} more` : ''} ` +
+      `of ${k} classes ${missing.length === 1 ? 'has' : 'have'} no training example (${sizes}); use more data or larger splits (--train-size)`);
+  }
+  for (const [split, n] of [['validation', dataset.val.n], ['test', dataset.test.n]] as const) {
+    if (n < k) logger.warn(`the ${split} split has ${n} examples for ${k} classes (${sizes}): its accuracy will say little`);
+  }
 }
 
 /** Warns when flood levels lie far above the task's loss scale, where flooding only pushes the loss up. */

@@ -3,7 +3,7 @@
  * per-trial records are appended line by line so a crash loses at most the line in progress.
  */
 import { appendFile, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { accessSync, constants, existsSync, readFileSync, statSync } from 'node:fs';
+import { accessSync, constants, existsSync, readFileSync, statfsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { OptionError } from './errors.js';
@@ -30,11 +30,31 @@ export function newRunId(prefix: string): string {
   return `${prefix.replace(/[^a-zA-Z0-9._-]+/g, '_')}-${stamp}`;
 }
 
-/** Creates `dir` (and parents) and returns it. */
+/**
+ * Creates `dir` (and parents) and returns it. One folder at a time from the nearest one that
+ * exists: Node's recursive mkdir loops forever where the kernel answers ENOENT for a folder it will
+ * never make (under /proc), and a step's error names the folder it could not make.
+ */
 export async function ensureDir(dir: string): Promise<string> {
-  await mkdir(dir, { recursive: true });
+  const missing: string[] = [];
+  for (let p = path.resolve(dir); !existsSync(p); p = path.dirname(p)) missing.unshift(p);
+  for (const p of missing) {
+    try {
+      await mkdir(p);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'EEXIST' && statSync(p).isDirectory()) continue;
+      throw new Error(`${p}: cannot make this folder (${code ?? (err as Error).message})`);
+    }
+  }
   return dir;
 }
+
+/** File systems of the kernel's own (statfs magic numbers): nothing can be made in them. */
+const VIRTUAL_FILE_SYSTEMS: Record<number, string> = {
+  0x9fa0: 'proc', 0x62656572: 'sysfs', 0x1cd1: 'devpts', 0x27e0eb: 'cgroup', 0x63677270: 'cgroup2',
+  0x64626720: 'debugfs', 0x74726163: 'tracefs', 0x73636673: 'securityfs', 0xcafe4a11: 'bpf',
+};
 
 export async function writeJson(file: string, value: unknown): Promise<void> {
   await writeFile(file, `${JSON.stringify(value, null, 2)}\n`);
@@ -106,6 +126,8 @@ export function runFolderProblem(dir: string): string | undefined {
   while (!existsSync(probe)) probe = path.dirname(probe);
   const shown = probe === path.resolve(dir) ? dir : probe;
   if (!statSync(probe).isDirectory()) return probe === path.resolve(dir) ? `${dir} is a file, not a folder` : `${shown} is a file, so ${dir} cannot be made in it`;
+  const system = VIRTUAL_FILE_SYSTEMS[statfsSync(probe).type];
+  if (system !== undefined) return `${shown} is on the kernel's ${system} file system, where no run folder can be made`;
   if (!writable(probe)) return probe === path.resolve(dir) ? `${dir} is not writable` : `${dir} cannot be made: ${shown} is not writable`;
   return undefined;
 }

@@ -68,7 +68,7 @@ function fromOfficial(
 /** A CSV file, split by carveSplits. */
 async function csv(file: string, o: DatasetOptions, rng: Rng): Promise<Unnoised> {
   if (file === '') throw new Error('name: "csv:" needs a file path, as in csv:data.csv');
-  const table = await readCsv(file, o.labelColumn);
+  const table = await readCsv(file, { labelColumn: o.labelColumn, header: o.csvHeader });
   const parts = carveSplits(table.y.length, rng.fork('split'), file, o);
   const rows = (indices: Int32Array) => takeRows(table.x, table.y, table.d, indices);
   return {

@@ -48,6 +48,8 @@ export interface DatasetOptions {
   dataDir?: string;
   /** CSV datasets: the label column, by header name or 0-based index (default: the last column). */
   labelColumn?: string;
+  /** CSV: whether the first row is a header (absent: detected). */
+  csvHeader?: boolean;
   /** Spiral: standard deviation of the Gaussian noise added to each coordinate. */
   spiralNoise?: number;
 }

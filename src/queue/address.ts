@@ -62,9 +62,13 @@ export function redact(text: string, address: QueueAddress): string {
   return secrets.reduce((t, secret) => t.split(secret).join('***'), text);
 }
 
-/** `text` with the password of every Redis URL in it replaced by *** (for command lines shown back). */
+/**
+ * `text` with the credentials of every Redis URL in it replaced by *** (for command lines shown
+ * back): the whole user-info part, up to the last @ before the host, whatever it holds (a password
+ * with an unencoded @ included), as the URL parser reads it.
+ */
 export function hideUrlPasswords(text: string): string {
-  return text.replace(/(rediss?:\/\/[^:@/\s]*:)[^@\s]+@/g, '$1***@');
+  return text.replace(/(rediss?:\/\/)[^/\s]*@/gi, '$1***@');
 }
 
 /** The --queue kind: a queue URL, checked when parsed (the error never repeats the password). */
@@ -125,13 +129,21 @@ export async function checkRedis(address: QueueAddress, timeoutMs = 5000): Promi
     enableOfflineQueue: false,
     retryStrategy: () => null,
   });
-  client.on('error', () => undefined);
+  // What Redis answered: a refused password arrives as an 'error' event, then the connection closes.
+  let answered: Error | undefined;
+  client.on('error', (err: Error) => (answered ??= err));
   try {
     await client.connect();
     await client.ping();
   } catch (err) {
-    const reason = redact((err as Error).message, address);
-    throw new OptionError('queue', `cannot reach Redis at ${address.host}:${address.port} (${describeAddress(address)}): ${reason}`);
+    const where = `${address.host}:${address.port} (${describeAddress(address)})`;
+    // Redis's error replies start with a code: WRONGPASS (a wrong password or user), NOAUTH (none given).
+    const code = [answered, err as Error].map((e) => /^(WRONGPASS|NOAUTH)\b/.exec(e?.message ?? '')?.[1]).find((c) => c !== undefined);
+    if (code !== undefined) {
+      const why = code === 'NOAUTH' ? 'it needs a password and the URL gives none' : 'the password (or user) in the URL is not the one it has';
+      throw new OptionError('queue', `authentication failed at Redis ${where}: ${why} (Redis answered ${code})`);
+    }
+    throw new OptionError('queue', `cannot reach Redis at ${where}: ${redact((err as Error).message, address)}`);
   } finally {
     client.disconnect();
   }

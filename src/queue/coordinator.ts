@@ -22,8 +22,14 @@ export const ATTEMPTS = 3;
 const RETRY_DELAY_MS = 2000;
 /** Every pending job's state is also read this often (a missed event costs at most this). */
 const SWEEP_MS = 5000;
-/** Redis may restart during a run; unreachable for longer than this, the run stops (resume it later). */
-const RECONNECT_FOR_MS = 40_000;
+/**
+ * Redis may restart during a run; unreachable for longer than this, the run stops (resume it later).
+ * AUTOFLOOD_QUEUE_RECONNECT_S sets it in seconds (default 40).
+ */
+function reconnectForMs(): number {
+  const seconds = Number(process.env.AUTOFLOOD_QUEUE_RECONNECT_S ?? 40);
+  return Number.isFinite(seconds) && seconds >= 0 ? 1000 * seconds : 40_000;
+}
 const RECONNECT_EVERY_MS = 2000;
 
 export class QueueRunner implements Runner {
@@ -37,7 +43,7 @@ export class QueueRunner implements Runner {
     this.where = describeAddress(address);
     const connection = {
       ...redisOptions(address),
-      retryStrategy: (times: number) => (times * RECONNECT_EVERY_MS > RECONNECT_FOR_MS ? null : RECONNECT_EVERY_MS),
+      retryStrategy: (times: number) => (times * RECONNECT_EVERY_MS > reconnectForMs() ? null : RECONNECT_EVERY_MS),
     };
     this.queue = new Queue(QUEUE_NAME, { connection });
     this.events = new QueueEvents(QUEUE_NAME, { connection });

@@ -8,10 +8,15 @@ import path from 'node:path';
 import type { TopLevelSpec } from 'vega-lite';
 import { renderSvg, type RenderOptions } from './render.js';
 
+/** A cell shown exactly as it is, never read as markdown (text from the user's data: CSV class names). */
+export interface Literal {
+  literal: string;
+}
+
 export interface Table {
   columns: string[];
   /** One array per row, in column order. Numbers are printed as given; format them beforehand. */
-  rows: (string | number)[][];
+  rows: (string | number | Literal)[][];
 }
 
 export interface Chart {
@@ -84,18 +89,22 @@ function markdownToHtml(markdown: string): string {
     .join('\n');
 }
 
-function markdownCell(cell: string | number): string {
-  return String(cell).replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\s*\n\s*/g, ' ');
+const cellText = (cell: string | number | Literal): string => (typeof cell === 'object' ? cell.literal : String(cell));
+
+function markdownCell(cell: string | number | Literal): string {
+  const text = cellText(cell).replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\s*\n\s*/g, ' ');
+  // Data: every character markdown could read as markup is escaped.
+  return typeof cell === 'object' ? text.replace(/[`*_{}[\]()<>#+!~-]/g, '\\$&') : text;
 }
 
 function markdownTable(table: Table): string {
-  const row = (cells: (string | number)[]) => `| ${cells.map(markdownCell).join(' | ')} |`;
+  const row = (cells: (string | number | Literal)[]) => `| ${cells.map(markdownCell).join(' | ')} |`;
   return [row(table.columns), `|${table.columns.map(() => '---').join('|')}|`, ...table.rows.map(row)].join('\n');
 }
 
 function htmlTable(table: Table): string {
   const head = table.columns.map((c) => `<th>${escapeHtml(c)}</th>`).join('');
-  const body = table.rows.map((r) => `<tr>${r.map((c) => `<td>${escapeHtml(String(c))}</td>`).join('')}</tr>`).join('\n');
+  const body = table.rows.map((r) => `<tr>${r.map((c) => `<td>${escapeHtml(cellText(c))}</td>`).join('')}</tr>`).join('\n');
   return `<table>\n<thead><tr>${head}</tr></thead>\n<tbody>\n${body}\n</tbody>\n</table>`;
 }
 

@@ -91,7 +91,7 @@ export function dataSection(data: DataFile): Section {
     heading: 'Data',
     markdown: `\`${data.dataset}\`: ${sizes} of shape [${data.featureShape.join(', ')}], ${data.classes} classes; backend ${data.backend}.`,
     ...(data.classNames === undefined ? {} : {
-      table: { columns: ['class', 'label in the data'], rows: data.classNames.map((name, i) => [i, name]) },
+      table: { columns: ['class', 'label in the data'], rows: data.classNames.map((name, i) => [i, { literal: name }]) },
     }),
   };
 }

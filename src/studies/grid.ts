@@ -74,13 +74,17 @@ export async function runGrid(options: GridOptions): Promise<{ summary: RunHeade
   const summary = await inRunFolder('grid', options, { command: 'grid', base, levels: options.levels, seeds }, async ({ log, runner, progress }) => {
     let levels = options.levels;
     let warmup: TrialResult | undefined;
+    let warmupRanNow = 0;
     if (levels === undefined) {
-      [warmup] = (await runLogged(log, [scaleTrial({ ...base, seed: seeds[0] })], runner, progress)).results;
+      const measured = await runLogged(log, [scaleTrial({ ...base, seed: seeds[0] })], runner, progress);
+      [warmup] = measured.results;
+      warmupRanNow = measured.ranNow;
       levels = relativeLevels(lossScale(warmup.history));
     }
     const grid = await runLogged(log, gridTrials(base, levels, seeds), runner, progress);
     results = grid.results;
-    const body = summarizeGridRuns(results, levels, seeds, grid.ranNow);
+    // Trainings run now count the warm-up too.
+    const body = summarizeGridRuns(results, levels, seeds, grid.ranNow + warmupRanNow);
     if (warmup === undefined) return body;
     return {
       ...body,

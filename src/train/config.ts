@@ -27,6 +27,8 @@ export interface TrainConfig {
   dataDir?: string;
   /** CSV datasets: label column, by header name or 0-based index. Default: last column. */
   labelColumn?: string;
+  /** CSV datasets: whether the first row is a header. Default (absent): detected. */
+  csvHeader?: boolean;
   /** Model: 'mlp' | 'resnet' | 'auto' (the paper's model for the dataset). */
   model: 'auto' | 'mlp' | 'resnet';
   /** MLP hidden layers / ResNet depth (6n+2). 0 = model default. */
@@ -112,6 +114,7 @@ export const TRAIN_OPTIONS: OptionSpec[] = [
   { key: 'testSize', flag: '--test-size <n>', help: 'test examples (0 = dataset default)', kind: integer(0) },
   { key: 'dataDir', flag: '--data-dir <dir>', help: 'directory with CIFAR-10 binaries or MNIST-family IDX files', kind: text, optional: true },
   { key: 'labelColumn', flag: '--label-column <col>', help: 'CSV label column: header name or 0-based index (default: last)', kind: text, optional: true },
+  { key: 'csvHeader', flag: '--header <bool>', help: 'CSV: whether the first row is a header (default: detected from the cells)', kind: boolean, optional: true },
   { key: 'model', flag: '--model <kind>', help: "auto | mlp | resnet (auto: the paper's model for the dataset)", kind: oneOf(['auto', 'mlp', 'resnet']) },
   { key: 'depth', flag: '--depth <n>', help: 'MLP hidden layers or ResNet depth 6n+2 (0 = the dataset\'s model: MLP 4, MNIST MLP 2, ResNet 44)', kind: integer(0) },
   { key: 'width', flag: '--width <n>', help: 'MLP hidden units (0 = 500)', kind: integer(0) },
@@ -124,7 +127,7 @@ export const TRAIN_OPTIONS: OptionSpec[] = [
   { key: 'lrMilestones', flag: '--lr-milestones <epochs>', help: 'comma-separated epochs where lr *= lr-gamma', kind: listOf(integer(1), true) },
   { key: 'lrGamma', flag: '--lr-gamma <g>', help: 'lr decay factor at milestones', kind: real({ min: 0, above: true }) },
   { key: 'batchSize', flag: '--batch-size <n>', help: 'mini-batch size', kind: integer(1) },
-  { key: 'epochs', flag: '--epochs <n>', help: 'training epochs', kind: integer(1) },
+  { key: 'epochs', flag: '--epochs <n>', help: 'training epochs (at most 100000)', kind: integer(1, 100_000) },
   { key: 'augment', flag: '--augment <bool>', help: 'random crop + flip for images (default: on for cifar10)', kind: boolean },
   { key: 'testEvery', flag: '--test-every <n>', help: 'evaluate test split every n epochs for curves (0 = last/best only)', kind: integer(0) },
   { key: 'valSubset', flag: '--val-subset <n>', help: 'also record validation accuracy on a fixed random subset of n validation examples (0 = off)', kind: integer(0), optional: true },

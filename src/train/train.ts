@@ -61,6 +61,7 @@ export function datasetOptionsOf(config: TrainConfig) {
     testSize: config.testSize || undefined,
     dataDir: config.dataDir,
     labelColumn: config.labelColumn,
+    csvHeader: config.csvHeader,
   };
 }
 

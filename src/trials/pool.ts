@@ -8,6 +8,7 @@ import { OptionError } from '../core/errors.js';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { TrialFailed } from '../core/errors.js';
+import { csvTables } from '../data/csv.js';
 import type { FromWorker, ToWorker } from './messages.js';
 import type { BatchOptions, Runner } from './runner.js';
 import type { TrialJob, TrialOutput } from './trial.js';
@@ -47,7 +48,8 @@ export class WorkerPool implements Runner {
   /** Starts workers up to `count` (lazily, so a pool never starts more workers than it has jobs). */
   private grow(count: number): void {
     while (this.slots.length < Math.min(count, this.settings.workers as number)) {
-      const worker = new Worker(ENTRY, { workerData: { backend: this.settings.backend ?? 'auto' } });
+      // CSV files this process has parsed travel as shared memory: a worker does not parse them again.
+      const worker = new Worker(ENTRY, { workerData: { backend: this.settings.backend ?? 'auto', csvTables: csvTables() } });
       const ready = new Promise<void>((resolve, reject) => {
         const onMessage = (msg: FromWorker) => {
           if (msg.type === 'ready') resolve();

@@ -4,6 +4,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { initBackend, type BackendChoice } from '../backend/index.js';
 import { OptionError } from '../core/errors.js';
+import { adoptCsvTables, type CsvTableEntry } from '../data/csv.js';
 import type { FromWorker, ToWorker } from './messages.js';
 import { runTrial } from './run-trial.js';
 
@@ -12,7 +13,9 @@ if (port == null) throw new Error('trials/worker.ts must run in a worker thread'
 
 const post = (msg: FromWorker) => port.postMessage(msg);
 
-const ready = initBackend((workerData as { backend: BackendChoice }).backend);
+const data = workerData as { backend: BackendChoice; csvTables: CsvTableEntry[] };
+adoptCsvTables(data.csvTables);
+const ready = initBackend(data.backend);
 ready.then(
   (info) => post({ type: 'ready', backend: info.name }),
   (err: Error) => post({ type: 'error', message: err.message }),

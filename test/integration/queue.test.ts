@@ -16,6 +16,7 @@ import { lockRunFolder } from '../../src/core/lock.js';
 import { QUEUE_NAME } from '../../src/queue/wire.js';
 import { runGrid } from '../../src/studies/grid.js';
 import { tune } from '../../src/studies/tune.js';
+import { Rng } from '../../src/data/rng.js';
 import type { EpochMetrics } from '../../src/train/controller.js';
 import type { TrialResult } from '../../src/trials/trial.js';
 import { freePort, startRedis, type LocalRedis } from '../../bench/redis.js';
@@ -31,8 +32,8 @@ class Proc {
   text = '';
   readonly exited: Promise<number | null>;
 
-  constructor(args: string[]) {
-    this.child = spawn(process.execPath, [...FROM_SOURCE, BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  constructor(args: string[], env: NodeJS.ProcessEnv = {}) {
+    this.child = spawn(process.execPath, [...FROM_SOURCE, BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
     this.child.stdout?.on('data', (d: Buffer) => (this.text += d.toString()));
     this.child.stderr?.on('data', (d: Buffer) => (this.text += d.toString()));
     this.exited = new Promise((resolve) => this.child.once('exit', (code) => resolve(code)));
@@ -187,6 +188,76 @@ describe('trials through a Redis queue', { timeout: 150_000 }, () => {
     second.kill('SIGKILL');
   });
 
+  it('a worker given Ctrl-C (SIGINT) hands its trial back at once and exits 0; a worker does not print the coordinator\'s queue line', async () => {
+    const w = worker();
+    await w.waitFor(/taking jobs/);
+    const out = await tmpDir('queue-int');
+    const coordinator = start([...GRID, '--queue', url, '--out', out]);
+    await w.waitFor(/running trial/);
+    w.kill('SIGINT');
+    assert.equal(await w.exited, 0, w.text);
+    assert.match(w.text, /SIGINT: handing back the jobs in progress and stopping/);
+    assert.match(w.text, /handed back trial [0-9a-f]{16} to the queue/);
+    assert.ok(!/trainings go to the queue/.test(w.text), 'the coordinator\'s line, printed by a worker');
+    assert.match(coordinator.text, /trainings go to the queue at redis:\/\/127\.0\.0\.1:\d+\/0/);
+    const next = worker();
+    assert.equal(await coordinator.exited, 0, coordinator.text);
+    assertSameAsLocal(out);
+    next.kill('SIGKILL');
+  });
+
+  it('a coordinator whose Redis stays away says what is saved and the command that continues, as Ctrl-C does', async () => {
+    const own = await startRedis(PASSWORD);
+    const w = start(['worker', '--queue', own.url, '--concurrency', '1', '--backend', 'wasm', '--lock-duration', '2']);
+    await w.waitFor(/taking jobs/);
+    const out = await tmpDir('queue-gone');
+    const coordinator = new Proc([...GRID, '--queue', own.url, '--out', out], { AUTOFLOOD_QUEUE_RECONNECT_S: '3' });
+    procs.push(coordinator);
+    await until(() => { try { return readLog(out).length >= 1; } catch { return false; } }, 60_000, 'a first trial logged');
+    own.stop();
+    const started = Date.now();
+    assert.equal(await coordinator.exited, 1, coordinator.text);
+    assert.ok(Date.now() - started < 30_000, 'it gave up in about the reconnect window');
+    assert.match(coordinator.text, /autoflood: stopped; \d+ trainings? saved in /);
+    assert.match(coordinator.text, new RegExp(`to continue: autoflood grid .*--queue 'redis://\\*\\*\\*@127\\.0\\.0\\.1:${own.port}/0'.* --resume`));
+    assert.ok(!coordinator.text.includes(PASSWORD), 'the password is in the hint');
+    w.kill('SIGKILL');
+  });
+
+  it('soak: a tune through the queue with 2 workers, its coordinator and workers killed at random points and restarted, ends with every trial once and the local numbers', { timeout: 240_000 }, async () => {
+    const args = ['tune', '--dataset', 'two-gaussians', '--noise', '0.1', '--epochs', '120', '--method', 'grid,sh,rule,none', '--levels', '0,0.1,0.2,0.3', '--seeds', '2', ...TINY_FLAGS];
+    const reference = await tmpDir('queue-soak-ref');
+    const local = start([...args, '--workers', '2', '--out', reference]);
+    assert.equal(await local.exited, 0, local.text);
+    const expected = new Map(readLog(reference).map((r) => [r.id, numbers(r)]));
+    const out = await tmpDir('queue-soak');
+    const rng = new Rng(20);
+    const workers = [worker(), worker()];
+    let coordinator = start([...args, '--queue', url, '--out', out]);
+    let kills = 0;
+    for (let round = 0; round < 6 && coordinator.child.exitCode === null; round++) {
+      await new Promise((r) => setTimeout(r, 1000 + 3000 * rng.uniform()));
+      if (coordinator.child.exitCode !== null) break;
+      const victim = Math.floor(3 * rng.uniform()); // 0: the coordinator, 1 or 2: a worker
+      if (victim === 0) {
+        coordinator.kill('SIGKILL');
+        await coordinator.exited;
+        coordinator = start([...args, '--queue', url, '--out', out, '--resume']);
+      } else {
+        workers[victim - 1].kill('SIGKILL');
+        await workers[victim - 1].exited;
+        workers[victim - 1] = worker();
+      }
+      kills++;
+    }
+    assert.equal(await coordinator.exited, 0, coordinator.text);
+    assert.ok(kills >= 3, `only ${kills} kills before the run ended: make the run longer`);
+    const logged = readLog(out);
+    assert.deepEqual(logged.map((r) => r.id).sort(), [...expected.keys()].sort(), 'every trial once');
+    for (const r of logged) assert.equal(numbers(r), expected.get(r.id), `trial ${r.id} differs from the local run's`);
+    for (const w of workers) w.kill('SIGKILL');
+  });
+
   it('a failing trial is tried ATTEMPTS times, then the run stops naming the worker, the trial and the message; other formats are refused', async () => {
     const w = worker();
     await w.waitFor(/taking jobs/);
@@ -211,11 +282,13 @@ describe('trials through a Redis queue', { timeout: 150_000 }, () => {
     w.kill('SIGKILL');
   });
 
-  it('an unreachable Redis or a wrong password fails within seconds, naming host and port but never the password', async () => {
+  it('an unreachable Redis, a wrong or a missing password fail within seconds, naming host and port and what Redis said, never the password', async () => {
     const closed = await freePort();
+    const where = `127.0.0.1:${parseQueueUrl(url).port}`;
     const cases = [
-      { url: `redis://:hunter2@127.0.0.1:${closed}`, where: `127.0.0.1:${closed}`, secret: 'hunter2' },
-      { url: url.replace(PASSWORD, 'wrong-pw-41'), where: `127.0.0.1:${parseQueueUrl(url).port}`, secret: 'wrong-pw-41' },
+      { url: `redis://:hunter2@127.0.0.1:${closed}`, said: `cannot reach Redis at 127\\.0\\.0\\.1:${closed}`, secret: 'hunter2' },
+      { url: url.replace(PASSWORD, 'wrong-pw-41'), said: `authentication failed at Redis ${where.replace(/\./g, '\\.')} .*: the password \\(or user\\) in the URL is not the one it has \\(Redis answered WRONGPASS\\)`, secret: 'wrong-pw-41' },
+      { url: url.replace(`:${PASSWORD}@`, ''), said: `authentication failed at Redis ${where.replace(/\./g, '\\.')} .*: it needs a password and the URL gives none \\(Redis answered NOAUTH\\)`, secret: PASSWORD },
     ];
     for (const c of cases) {
       const out = await tmpDir('queue-d');
@@ -223,7 +296,7 @@ describe('trials through a Redis queue', { timeout: 150_000 }, () => {
       const p = start([...GRID, '--queue', c.url, '--out', out]);
       assert.equal(await p.exited, 1, p.text);
       assert.ok(Date.now() - started < 20_000, 'failed slowly');
-      assert.match(p.text, new RegExp(`cannot reach Redis at ${c.where.replace(/\./g, '\\.')}`));
+      assert.match(p.text, new RegExp(`--queue: ${c.said}`));
       assert.ok(!p.text.includes(c.secret), `the password is in the output:\n${p.text}`);
       for (const text of filesOf(out)) assert.ok(!text.includes(c.secret), 'the password is in the run folder');
     }

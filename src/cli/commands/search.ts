@@ -52,7 +52,7 @@ export const gridCommand: CommandSpec<GridFlags, Results<GridSummary>> = {
   ],
   outPrefix: (o) => `grid-${datasetSlug(o.dataset)}`,
   async prepare(o, logger) {
-    const { config, data } = await prepareTask(o, ['flood', 'seed']); // the arrays are not kept: the workers load their own
+    const { config, data } = await prepareTask(o, logger, ['flood', 'seed']); // a CSV stays parsed in this process and reaches the workers as shared memory
     o.task = { config, data };
     if (o.levels !== undefined) warnHighLevels(o.task, o.levels, '--levels', logger);
   },
@@ -153,7 +153,7 @@ export const tuneCommand: CommandSpec<TuneFlags, Results<TuneSummary>> = {
   ],
   outPrefix: (o) => `tune-${datasetSlug(o.dataset)}`,
   async prepare(o, logger) {
-    const { config, data } = await prepareTask(o, ['flood', 'seed']); // the arrays are not kept: the workers load their own
+    const { config, data } = await prepareTask(o, logger, ['flood', 'seed']); // a CSV stays parsed in this process and reaches the workers as shared memory
     o.task = { config, data };
     specOf(o, o.task.config.epochs);
     if (o.levels !== undefined) warnHighLevels(o.task, o.levels, '--levels', logger);

@@ -35,7 +35,7 @@ export const trainCommand: CommandSpec<TrainFlags, TrainSummary> = {
   ],
   outPrefix: (o) => `${datasetSlug(o.dataset)}-b${String(o.flood ?? 0)}`,
   async prepare(o, logger) {
-    const { dataset, ...task } = await prepareTask(o);
+    const { dataset, ...task } = await prepareTask(o, logger);
     o.task = task;
     o.loaded = dataset;
     warnHighLevels(o.task, [o.task.config.flood], '--flood', logger);

@@ -1,7 +1,7 @@
 /**
  * `autoflood worker`: trains the jobs that commands started with `--queue` put on a Redis queue.
  * Start any number, on any machines that can reach the Redis; each logs the jobs it runs.
- * SIGTERM hands the jobs in progress back to the queue and stops.
+ * SIGTERM or Ctrl-C (SIGINT) hands the jobs in progress back to the queue and stops.
  */
 import { availableParallelism } from 'node:os';
 import type { TrialJob } from '../../trials/trial.js';
@@ -43,6 +43,7 @@ export const workerCommand: CommandSpec<WorkerFlags, WorkerTally> = {
     { key: 'lockDuration', flag: '--lock-duration <seconds>', help: 'a job whose worker died goes to another worker after 1-3x this', kind: integer(1, 3600), default: 30 },
   ],
   backend: false,
+  ownsInterrupt: true,
   async run(o, context) {
     if (o.queue === undefined) throw new UsageError('--queue: required (redis://[:password@]host:port[/db])');
     const { logger } = context;
@@ -63,8 +64,11 @@ export const workerCommand: CommandSpec<WorkerFlags, WorkerTally> = {
     const { startQueueWorker } = await import('../../queue/worker.js');
     const worker = await startQueueWorker(o.queue, { concurrency: o.concurrency, backend: o.backend, lockDuration: 1000 * o.lockDuration, onEvent });
     logger.info(`worker ${worker.name}: taking jobs from ${worker.where}, ${o.concurrency} at a time, backend ${o.backend}`);
-    await new Promise<void>((resolve) => process.once('SIGTERM', resolve));
-    logger.info('SIGTERM: handing back the jobs in progress and stopping');
+    const signal = await new Promise<NodeJS.Signals>((resolve) => {
+      process.once('SIGTERM', () => resolve('SIGTERM'));
+      process.once('SIGINT', () => resolve('SIGINT'));
+    });
+    logger.info(`${signal}: handing back the jobs in progress and stopping`);
     await worker.stop();
     return tally;
   },

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { OptionError } from '../../../src/core/errors.js';
 import { createHash } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
@@ -479,5 +480,44 @@ describe('CSV datasets', () => {
     const ragged = await csvFile('ragged.csv', '1,2,0\n3,1\n');
     await assert.rejects(loadDataset({ name: `csv:${ragged}`, seed: 0, noise: 0 }), new RegExp(`${escape(ragged)}: line 2 has 2 columns, expected 3`));
     await assert.rejects(loadDataset({ name: `csv:${file}`, seed: 0, noise: 0, labelColumn: 'z' }), /labelColumn: "z" is neither a header name nor a column index/);
+  });
+
+  it('reads a headerless file as it is shipped (UCI Letter: class names in column 0), by index', async () => {
+    const letters = ['T', 'I', 'D', 'N', 'G', 'S', 'B', 'A', 'J', 'M'];
+    const rows = Array.from({ length: 40 }, (_, i) => `${letters[i % 10]},${i % 7},${(i * 3) % 11},${i % 2},${(i * 5) % 13}`);
+    const file = await csvFile('letter-recognition.data', rows.join('\n'));
+    const d = await loadDataset({ name: `csv:${file}`, seed: 0, noise: 0, labelColumn: '0' });
+    assert.equal(d.numClasses, 10);
+    assert.deepEqual(d.classNames, [...letters].sort());
+    assert.equal(d.train.n + d.val.n + d.test.n, 40, 'the first row is data');
+    assert.deepEqual(d.featureShape, [4]);
+    const sorted = [...letters].sort();
+    for (const split of [d.train, d.val, d.test]) {
+      split.yClean.forEach((y, k) => {
+        const row = rows.find((r) => r.endsWith(`,${split.x[4 * k]},${split.x[4 * k + 1]},${split.x[4 * k + 2]},${split.x[4 * k + 3]}`) && r.startsWith(sorted[y]));
+        assert.ok(row !== undefined, `a row of class ${sorted[y]} with these features`);
+      });
+    }
+    // The header guess can be overridden either way.
+    const forced = await loadDataset({ name: `csv:${file}`, seed: 0, noise: 0, labelColumn: 'T', csvHeader: true });
+    assert.equal(forced.train.n + forced.val.n + forced.test.n, 39, '--header true: the first row is a header, its cells are names');
+  });
+
+  it('refuses a label column that is both a header name and another column\'s index, in words', async () => {
+    const file = await csvFile('named-0.csv', 'a,b,0\n1,2,x\n3,4,y\n5,6,x\n7,8,y\n9,10,x\n');
+    await assert.rejects(
+      loadDataset({ name: `csv:${file}`, seed: 0, noise: 0, labelColumn: '0' }),
+      (err: Error) => err instanceof OptionError && err.option === 'labelColumn' && /ambiguous.*header names column 2 "0", and 0 is also a column index/.test(err.detail),
+    );
+    const named = await csvFile('named-2.csv', 'a,b,2\n1,2,x\n3,4,y\n5,6,x\n7,8,y\n9,10,x\n');
+    const d = await loadDataset({ name: `csv:${named}`, seed: 0, noise: 0, labelColumn: '2' });
+    assert.equal(d.numClasses, 2, 'a header name that is also the same column\'s index is no ambiguity');
+  });
+
+  it('reads numbers written in full only, and names another separator when it sees one', async () => {
+    const hex = await csvFile('hex.csv', 'x,label\n0x10,a\n2,b\n3,a\n4,b\n');
+    await assert.rejects(loadDataset({ name: `csv:${hex}`, seed: 0, noise: 0 }), /line 2, column 0 \("x"\): "0x10" is not a number/);
+    const semi = await csvFile('semi.csv', 'x;y;label\n1;2;a\n3;4;b\n');
+    await assert.rejects(loadDataset({ name: `csv:${semi}`, seed: 0, noise: 0 }), /found 1 column; its cells seem separated by ";", and autoflood reads comma-separated files/);
   });
 });
