@@ -27,9 +27,9 @@ async function writeCsv(file: string): Promise<void> {
   for (let i = 0; i < ROWS; i++) {
     const label = i % 5;
     const cells = Array.from({ length: FEATURES }, (_, j) => (rng.normal() + (j === label ? 2 : 0)).toFixed(5));
-    if (!out.write(`${cells.join(',')},c${label}\n`)) await new Promise((r) => out.once('drain', r));
+    if (!out.write(`${cells.join(',')},c${label}\n`)) await new Promise<void>((r) => out.once('drain', () => r()));
   }
-  await new Promise<void>((resolve) => out.end(resolve));
+  await new Promise<void>((resolve) => out.end(() => resolve()));
 }
 
 /** Runs the command, sampling its peak resident memory (kB) until it exits. */

@@ -29,16 +29,20 @@ for i in "${!commands[@]}"; do
     const fs = require("fs");
     const noTime = (m) => { const { wallSeconds, ...rest } = m; return rest; };
     const lines = (f) => fs.readFileSync(f, "utf8").trim().split("\n").map((l) => JSON.parse(l));
-    const read = (d) => {
+    // Fields the earlier tree did not record (e.g. per-example loss statistics) are not compared.
+    const oldKeys = new Set();
+    const read = (d, keep) => {
+      const pick = (m) => (keep ? Object.fromEntries(Object.entries(m).filter(([k]) => oldKeys.has(k))) : (Object.keys(m).forEach((k) => oldKeys.add(k)), m));
       if (fs.existsSync(d + "/trials.jsonl")) {
         // A run log: every training, by id (order may differ), its epochs and readings.
-        const trials = lines(d + "/trials.jsonl").map((t) => ({ id: t.id, history: t.history.map(noTime), last: t.last, bestVal: t.bestVal }));
+        const trials = lines(d + "/trials.jsonl").map((t) => ({ id: t.id, history: t.history.map(noTime).map(pick), last: t.last, bestVal: t.bestVal }));
         return JSON.stringify(trials.sort((a, b) => (a.id < b.id ? -1 : 1)));
       }
       const s = JSON.parse(fs.readFileSync(d + "/summary.json", "utf8"));
-      return JSON.stringify({ epochs: lines(d + "/metrics.jsonl").map(noTime), last: s.last, bestVal: s.bestVal });
+      return JSON.stringify({ epochs: lines(d + "/metrics.jsonl").map(noTime).map(pick), last: s.last, bestVal: s.bestVal });
     };
-    process.exit(read(process.argv[1]) === read(process.argv[2]) ? 0 : 1);
+    const old = read(process.argv[2], false);
+    process.exit(read(process.argv[1], true) === old ? 0 : 1);
   ' "$runs/new-$i" "$runs/old-$i"; then
     echo "identical: ${commands[$i]}"
   else

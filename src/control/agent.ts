@@ -17,22 +17,23 @@ import { readFile, writeFile } from 'node:fs/promises';
 import type { ControllerContext, EpochMetrics, FloodController } from '../train/controller.js';
 import { lossScale, warmupEpochs } from '../train/scale.js';
 import { stateFeatures, STATE_FEATURES, twinFeatures, TWIN_FEATURES } from './features.js';
+import { INRUN_FEATURES, inrunFeatures, policyMultiple, policySize, type PolicyNetwork } from './inrun.js';
 import { LinearPolicy } from './policy.js';
 
 export const AGENT_FORMAT_VERSION = 2;
 
-export const DESIGNS = ['twin', 'steps'] as const;
+export const DESIGNS = ['twin', 'inrun', 'steps'] as const;
 export type Design = (typeof DESIGNS)[number];
 
 /** The largest multiple of the run's scale the agent sets, per design. */
-export const MAX_MULTIPLE: Record<Design, number> = { steps: 1.2, twin: 1 };
+export const MAX_MULTIPLE: Record<Design, number> = { steps: 1.2, twin: 1, inrun: 1 };
 
-/** Policy outputs per design: twin one, steps two (first level, later steps). */
-export const OUTPUTS: Record<Design, number> = { steps: 2, twin: 1 };
+/** Outputs of the linear designs' policies: twin one, steps two (first level, later steps). */
+export const OUTPUTS: Record<'twin' | 'steps', number> = { steps: 2, twin: 1 };
 
 /** The state features a design reads, in order. */
 export function featuresOf(design: Design): readonly string[] {
-  return design === 'twin' ? TWIN_FEATURES : STATE_FEATURES;
+  return design === 'twin' ? TWIN_FEATURES : design === 'inrun' ? INRUN_FEATURES : STATE_FEATURES;
 }
 
 /** When the agent acts, relative to the run's length. */
@@ -82,8 +83,10 @@ export interface AgentFile {
   /** Names of the state features, in order (must match this version's features). */
   features: string[];
   schedule: Schedule;
-  /** The policy's parameters: [outputs][features], row-major. */
+  /** The policy's parameters: linear designs [outputs][features], row-major; inrun its network's, flattened (inrun.ts). */
   params: number[];
+  /** inrun: the network's shape, input standardisation and the multiples its outputs stand for. */
+  network?: PolicyNetwork;
   /** How the agent was trained (tasks, episodes, wall time, command). */
   training: Record<string, unknown>;
 }
@@ -97,7 +100,7 @@ const sigmoid = (u: number) => 1 / (1 + Math.exp(-u));
  * @param level the level in force before the decision (0 before the first).
  * @param first whether this is the run's first decision.
  */
-export function decide(design: Design, outputs: number[], scale: number, level: number, first: boolean): number {
+export function decide(design: 'twin' | 'steps', outputs: number[], scale: number, level: number, first: boolean): number {
   if (design === 'twin') return scale * Math.round(10 * MAX_MULTIPLE.twin * sigmoid(outputs[0])) / 10;
   const cap = MAX_MULTIPLE.steps * scale;
   if (first) return cap * sigmoid(outputs[0]);
@@ -115,9 +118,12 @@ export function decisionEpochs(schedule: Schedule, epochs: number): number[] {
 }
 
 /** An agent file of `design` with policy `params` and a record of how it was trained. */
-export function agentOf(design: Design, schedule: Schedule, params: number[], training: Record<string, unknown> = {}): AgentFile {
-  return { formatVersion: AGENT_FORMAT_VERSION, kind: 'flood-agent', design, features: [...featuresOf(design)], schedule, params, training };
+export function agentOf(design: Design, schedule: Schedule, params: number[], training: Record<string, unknown> = {}, network?: PolicyNetwork): AgentFile {
+  return { formatVersion: AGENT_FORMAT_VERSION, kind: 'flood-agent', design, features: [...featuresOf(design)], schedule, params, ...(network === undefined ? {} : { network }), training };
 }
+
+/** The in-run design: one decision, at the end of the 20% warm-up. */
+export const INRUN_SCHEDULE: Schedule = { warmupFraction: 0.2, decisions: 1 };
 
 export function checkAgent(agent: AgentFile, source = 'agent'): AgentFile {
   if (agent?.kind !== 'flood-agent') throw new Error(`agent: ${source} is not an autoflood agent file`);
@@ -129,8 +135,12 @@ export function checkAgent(agent: AgentFile, source = 'agent'): AgentFile {
   if (!Array.isArray(agent.features) || agent.features.join('|') !== features.join('|')) {
     throw new Error(`agent: ${source} was trained on other state features (${String(agent.features)})`);
   }
-  if (agent.design === 'twin' && agent.schedule?.decisions !== 1) throw new Error(`agent: ${source} has design ${agent.design} but ${agent.schedule?.decisions} decisions`);
-  const size = LinearPolicy.size(features.length, OUTPUTS[agent.design]);
+  if (agent.design !== 'steps' && agent.schedule?.decisions !== 1) throw new Error(`agent: ${source} has design ${agent.design} but ${agent.schedule?.decisions} decisions`);
+  const net = agent.network;
+  if (agent.design === 'inrun' && !(net !== undefined && Number.isInteger(net.hidden) && net.hidden >= 1 && [net.inputMean, net.inputStd].every((v) => Array.isArray(v) && v.length === features.length) && Array.isArray(net.multiples) && net.multiples.length >= 2)) {
+    throw new Error(`agent: ${source} has design inrun but no valid network (hidden units, input mean and spread per feature, multiples)`);
+  }
+  const size = agent.design === 'inrun' ? policySize(features.length, net!.hidden, net!.multiples.length) : LinearPolicy.size(features.length, OUTPUTS[agent.design]);
   if (!Array.isArray(agent.params) || agent.params.length !== size || !agent.params.every(Number.isFinite)) {
     throw new Error(`agent: ${source} needs ${size} finite parameters for the ${agent.design} design`);
   }
@@ -177,11 +187,24 @@ export function twinLevel(agent: AgentFile, history: readonly EpochMetrics[], cl
   return { multiple, scale, level: Math.round(multiple * scale * 1e4) / 1e4 };
 }
 
+/**
+ * The in-run agent's level for the rest of a run whose warm-up has finished: b = c x the warm-up's
+ * loss scale, c read by the policy from the warm-up (its epochs, with their per-example
+ * statistics), rounded to 1e-4 nats.
+ * @param warmup the epochs trained so far without flooding (the first 20% of the run).
+ */
+export function inrunLevel(agent: AgentFile, warmup: readonly EpochMetrics[], classes: number): { multiple: number; scale: number; level: number } {
+  if (checkAgent(agent).design !== 'inrun') throw new Error(`agent: inrunLevel needs an inrun agent, got design ${agent.design}`);
+  const multiple = policyMultiple(agent.network as PolicyNetwork, agent.params, inrunFeatures(warmup, classes));
+  const scale = lossScale(warmup);
+  return { multiple, scale, level: Math.round(multiple * scale * 1e4) / 1e4 };
+}
+
 /** The agent as a controller: no flooding until its first decision, then its level until the next. */
 export class AgentController implements FloodController {
   readonly name = 'agent';
   private readonly agent: AgentFile;
-  private readonly policy: LinearPolicy;
+  private readonly policy?: LinearPolicy;
   private level = 0;
   private decided = 0;
 
@@ -190,13 +213,18 @@ export class AgentController implements FloodController {
     if (agent.design === 'twin') {
       throw new Error('agent: a twin agent sets b for a second run from a finished run without flooding, not during a run; use twinLevel, or tune / evaluate-agent');
     }
-    this.policy = new LinearPolicy(featuresOf(agent.design).length, OUTPUTS[agent.design], agent.params);
+    if (agent.design === 'steps') this.policy = new LinearPolicy(featuresOf(agent.design).length, OUTPUTS.steps, agent.params);
   }
 
-  floodLevel(history: readonly EpochMetrics[], { epoch, epochs }: ControllerContext): number {
+  floodLevel(history: readonly EpochMetrics[], { epoch, epochs, classes }: ControllerContext): number {
     if (!decisionEpochs(this.agent.schedule, epochs).includes(epoch)) return this.level;
+    if (this.policy === undefined) {
+      this.level = inrunLevel(this.agent, history, classes).level;
+      this.decided++;
+      return this.level;
+    }
     const outputs = this.policy.act(stateFeatures(history, this.level, epochs));
-    this.level = decide(this.agent.design, outputs, lossScale(history), this.level, this.decided === 0);
+    this.level = decide('steps', outputs, lossScale(history), this.level, this.decided === 0);
     this.decided++;
     return this.level;
   }

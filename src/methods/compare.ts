@@ -7,6 +7,7 @@
  *   sh        - successive halving over the grid's levels (halving.ts)
  *   pbt       - population based training over the grid's levels (pbt.ts)
  *   rule      - one training at b = c x the task's loss scale, c fixed (rule.ts)
+ *   bound     - the warm-up, continued at f x the entropy of the noise it estimates (bound.ts)
  *   heuristic - the reference's controller, one training
  *   agent     - the trained policy (agent.ts)
  * agent, rule and heuristic are checked against the b = 0 run unless `check` is false (check.ts).
@@ -26,6 +27,7 @@ import { halvingPlan, HALVING_DEFAULTS, type HalvingSettings } from './halving.j
 import { pbtPlan, PBT_DEFAULTS, type PbtSettings } from './pbt.js';
 import { METHODS, singlePlan, spent, type Method, type MethodOutcome, type MethodPlan } from './plan.js';
 import { DEFAULT_RULE_MULTIPLE, rulePlan } from './rule.js';
+import { boundPlan, DEFAULT_BOUND_FACTOR } from './bound.js';
 import { scaleTrial } from './relative.js';
 
 export { METHODS, type Method, type MethodOutcome } from './plan.js';
@@ -38,6 +40,8 @@ export interface MethodSpec extends LevelSpec {
   heuristic?: Record<string, unknown>;
   /** The fixed rule's multiple c of the loss scale. */
   ruleMultiple?: number;
+  /** The noise-bound rule's factor f (b = f x the entropy of the estimated noise). */
+  boundFactor?: number;
   halving?: Partial<HalvingSettings>;
   pbt?: Partial<PbtSettings>;
   /**
@@ -47,13 +51,21 @@ export interface MethodSpec extends LevelSpec {
   check?: boolean;
 }
 
-/** The one-run methods that `check` applies to. */
+/**
+ * The one-run methods that `check` applies to. The in-run agent and the noise-bound rule are not
+ * checked: they can choose b = 0 themselves, and a check would add a whole run to their one.
+ */
 export const CHECKED_METHODS: readonly Method[] = ['agent', 'rule', 'heuristic'];
+
+/** Whether `method` is checked against no flooding under `spec`. */
+export function isChecked(method: Method, spec: MethodSpec): boolean {
+  return spec.check !== false && CHECKED_METHODS.includes(method) && !(method === 'agent' && spec.agent?.design === 'inrun');
+}
 
 /** The plan of one method on one task; one-run methods checked against no flooding unless `check` is false. */
 export function planOf(method: Method, config: TrainConfig, spec: MethodSpec): MethodPlan {
   const plan = uncheckedPlanOf(method, config, spec);
-  return spec.check !== false && CHECKED_METHODS.includes(method) ? checkedPlan(plan, config) : plan;
+  return isChecked(method, spec) ? checkedPlan(plan, config) : plan;
 }
 
 function uncheckedPlanOf(method: Method, config: TrainConfig, spec: MethodSpec): MethodPlan {
@@ -64,6 +76,8 @@ function uncheckedPlanOf(method: Method, config: TrainConfig, spec: MethodSpec):
       return gridPlan(config, spec);
     case 'rule':
       return rulePlan(config, spec.ruleMultiple ?? DEFAULT_RULE_MULTIPLE);
+    case 'bound':
+      return boundPlan(config, spec.boundFactor ?? DEFAULT_BOUND_FACTOR);
     case 'heuristic':
       return singlePlan('heuristic', () => makeTrial({ ...config, flood: 0 }, { kind: 'heuristic', ...spec.heuristic }, 'heuristic'));
     case 'agent': {

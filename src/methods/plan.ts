@@ -10,7 +10,7 @@ import type { TrialResult, TrialSpec } from '../trials/trial.js';
 import type { Reading } from './select.js';
 
 /** Every flood-level method autoflood compares (see compare.ts). */
-export const METHODS = ['agent', 'heuristic', 'rule', 'sh', 'pbt', 'grid', 'none'] as const;
+export const METHODS = ['agent', 'bound', 'heuristic', 'rule', 'sh', 'pbt', 'grid', 'none'] as const;
 export type Method = (typeof METHODS)[number];
 
 /** Finished trials by id. */

@@ -36,6 +36,7 @@ function settingsTable(agent: AgentFile): Table {
   const designs = {
     steps: `steps: first b = ${cap} x sigmoid(policy) x the run's scale, then b x 2^tanh(policy) per decision`,
     twin: `twin: b = c x the warm-up's best validation loss for a second run, c = round(10 x sigmoid(policy)) / 10 read from the finished run without flooding`,
+    inrun: 'inrun: b = c x the warm-up\'s best validation loss for the rest of the same run, c = 0, 0.1, ..., 1 the most probable under a policy network that reads the warm-up (its per-example losses included)',
   };
   rows.push(['Action design', designs[agent.design]]);
   rows.push(['Schedule', agent.design === 'twin'

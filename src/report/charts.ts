@@ -410,3 +410,54 @@ export function searchCurves(points: SearchPoint[]): TopLevelSpec {
 export function formatLevel(b: number): string {
   return String(Number(b.toFixed(4)));
 }
+
+/** One point of a learner's curve, as charted: `series` names learner and seed. */
+export interface LearnerCurvePoint {
+  series: string;
+  learner: string;
+  episodes: number;
+  gain: number;
+}
+
+/** Learning curves of several learners and seeds: the greedy policy's mean gain against episodes replayed. */
+export function learnerCurves(points: LearnerCurvePoint[]): TopLevelSpec {
+  return {
+    title: 'Learning curves: the greedy policy on the training tasks',
+    width: WIDTH,
+    height: HEIGHT,
+    data: { values: points },
+    mark: { type: 'line', point: false },
+    encoding: {
+      x: { field: 'episodes', type: 'quantitative', title: 'episodes replayed' },
+      y: { field: 'gain', type: 'quantitative', title: 'val acc minus no flooding\'s', axis: { format: '+.1%' } },
+      color: { field: 'learner', type: 'nominal', title: 'learner' },
+      detail: { field: 'series', type: 'nominal' },
+    },
+    config: CONFIG,
+  };
+}
+
+/**
+ * What the per-example training losses said each epoch: the share in their high group (the noise
+ * estimate) and the share above ln(classes), per run. Epochs logged before these were kept are left out.
+ */
+export function lossGroups(runs: RunSeries[]): TopLevelSpec {
+  const values = runs.flatMap((r) => r.history.flatMap((m) => (m.noisyShare === undefined || m.highLossShare === undefined ? [] : [
+    { run: r.label, epoch: m.epoch, share: m.noisyShare, what: 'high group of the losses' },
+    { run: r.label, epoch: m.epoch, share: m.highLossShare, what: 'losses above ln(classes)' },
+  ])));
+  return {
+    title: 'Per-example training losses per epoch',
+    width: WIDTH,
+    height: HEIGHT,
+    data: { values },
+    mark: { type: 'line', point: false },
+    encoding: {
+      x: { field: 'epoch', type: 'quantitative', title: 'epoch' },
+      y: { field: 'share', type: 'quantitative', title: 'share of training examples', axis: { format: '.0%' } },
+      color: runColor(runs.map((r) => r.label)),
+      strokeDash: { field: 'what', type: 'nominal', title: 'share' },
+    },
+    config: CONFIG,
+  };
+}

@@ -7,7 +7,7 @@ import type { GridSummary } from '../studies/grid.js';
 import { READINGS } from '../methods/select.js';
 import type { TrialResult } from '../trials/trial.js';
 import { stat } from '../core/stats.js';
-import { accuracyVsLevel, floodedFraction, formatLevel, lossCurves, type FloodedRunSeries } from './charts.js';
+import { accuracyVsLevel, floodedFraction, formatLevel, lossCurves, lossGroups, type FloodedRunSeries } from './charts.js';
 import type { Chart, Report, Section, Table } from './document.js';
 import { count, duration, level, noiseRate, pct, READING_LABEL, READING_SHORT, sortedUnique } from './format.js';
 
@@ -111,6 +111,13 @@ function chartsSection(grid: TrialResult[], summary: GridSummary): Section {
       caption: 'Fraction of each epoch\'s mini-batches whose loss was below b, so that the step was gradient ascent. ' +
         'Flooding only acts once the training loss reaches b.',
     },
+    ...(showcaseRuns(grid, summary, true).some((r) => r.history.some((m) => m.noisyShare !== undefined)) ? [{
+      title: `Per-example training losses per epoch (seed ${seed})`,
+      spec: lossGroups(showcaseRuns(grid, summary, true)),
+      caption: 'The share of training examples whose loss is in the high group of a two-Gaussian mixture on the log losses, and ' +
+        'the share whose loss exceeds ln(classes). Before the network memorises, the high group holds the labels it cannot fit ' +
+        '(label noise and hard examples); flooding keeps them from being memorised.',
+    }] : []),
   ];
   return { heading: 'Charts', charts };
 }

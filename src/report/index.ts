@@ -18,6 +18,9 @@ import { readRunLog } from '../trials/run-log.js';
 import type { TrialResult } from '../trials/trial.js';
 import { DATA_FILE, readJson, readJsonl, readRunHeader, SUMMARY_FILE, type DataFile } from '../core/files.js';
 import { agentTrainingReport } from './agent-training-report.js';
+import { inrunTrainingReport } from './inrun-report.js';
+import type { LearnerPoint } from '../control/reinforce.js';
+import type { InrunSummary } from '../studies/train-inrun.js';
 import { benchmarkReport } from './benchmark-report.js';
 import { writeReport, type Report, type ReportFiles, type Section } from './document.js';
 import { evaluateReport } from './evaluate-report.js';
@@ -49,7 +52,7 @@ interface Outputs {
   'evaluate-agent': { summary: EvaluateSummary };
   'reproduce-synthetic': { summary: SyntheticSummary; results: TrialResult[] };
   'reproduce-benchmark': { summary: BenchmarkSummary; results: TrialResult[] };
-  'train-agent': { agent: AgentFile; curve: LearningPoint[]; families?: FamilyCheck[] };
+  'train-agent': { agent: AgentFile; curve: LearningPoint[] | LearnerPoint[]; families?: FamilyCheck[]; inrun?: InrunSummary };
   'fit-rule': { rule: RuleFile };
 }
 
@@ -70,11 +73,17 @@ export const REPORTS: ReportKinds = {
   'reproduce-benchmark': { read: (dir) => withLog<BenchmarkSummary>(dir), build: (o) => benchmarkReport(o.summary, o.results) },
   'train-agent': {
     async read(dir) {
+      const agent = await readJson<AgentFile>(path.join(dir, AGENT_FILE));
+      if (agent.design === 'inrun') {
+        return { agent, curve: await readJsonl<LearnerPoint>(path.join(dir, LEARNING_FILE)), inrun: await summaryOf<InrunSummary>(dir) };
+      }
       const curve = (await readJsonl<LearningPoint>(path.join(dir, LEARNING_FILE))).sort((a, b) => a.generation - b.generation);
       const { families } = await summaryOf<{ families?: FamilyCheck[] }>(dir);
-      return { agent: await readJson<AgentFile>(path.join(dir, AGENT_FILE)), curve, families };
+      return { agent, curve, families };
     },
-    build: (o) => agentTrainingReport(o.agent, o.curve, o.families),
+    build: (o) => (o.inrun !== undefined
+      ? inrunTrainingReport(o.agent, o.curve as LearnerPoint[], o.inrun)
+      : agentTrainingReport(o.agent, o.curve as LearningPoint[], o.families)),
   },
   'fit-rule': { read: async (dir) => ({ rule: await summaryOf<RuleFile>(dir) }), build: (o) => ruleReport(o.rule) },
 };

@@ -17,6 +17,7 @@ export const METHOD_LABEL: Record<Method, string> = {
   agent: 'agent',
   heuristic: 'heuristic',
   rule: 'fixed rule',
+  bound: 'noise-bound rule',
   sh: 'successive halving',
   pbt: 'PBT',
   grid: 'grid search',
@@ -26,9 +27,12 @@ export const METHOD_LABEL: Record<Method, string> = {
 /** What each method does and what its b means, as a bullet list. */
 export function methodsNote(methods: Method[], outcomes: MethodOutcome[] = []): string {
   const about: Record<Method, string> = {
-    agent: '**agent**: the trained policy. Design twin (the default): the run without flooding, then one more run at b = c x the ' +
-      'task\'s loss scale, c read from how far that run memorised. Designs steps, relative and once: one training in which it sets b ' +
-      'after a warm-up without flooding. b is the last level in force.',
+    agent: '**agent**: the trained policy. Design inrun: one training, b = 0 for its first 20% of epochs (the warm-up), then ' +
+      'b = c x the warm-up\'s loss scale, c read by a policy network from the warm-up and its per-example losses. Design twin: the run ' +
+      'without flooding, then one more run at b = c x the task\'s loss scale, c read from how far that run memorised. Design steps: ' +
+      'one training in which it sets b at decision epochs after a warm-up without flooding. b is the last level in force.',
+    bound: '**noise-bound rule**: one training, b = 0 for its warm-up, then b = f x the entropy of the label noise the warm-up\'s ' +
+      'per-example losses show (the high group\'s share as the rate), as a multiple of the scale in tenths from 0 to 1.',
     heuristic: '**heuristic**: one training; the reference\'s controller moves b by ±alpha after each epoch as validation ' +
       'accuracy rises or falls. b is the last level in force.',
     rule: '**fixed rule**: one training at b = c x the task\'s loss scale (the lowest validation loss of a warm-up without ' +

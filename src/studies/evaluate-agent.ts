@@ -51,11 +51,11 @@ export interface EvaluateSummary {
  * @returns the summary (paired differences with 95% intervals, compute ratio) and every trial.
  */
 export async function evaluateAgent(options: EvaluateOptions): Promise<{ summary: RunHeader & EvaluateSummary; results: TrialResult[] }> {
-  const { agentPath, tasks, instances, seed, methods, levels, heuristic, ruleMultiple, halving, pbt, check } = options;
+  const { agentPath, tasks, instances, seed, methods, levels, heuristic, ruleMultiple, boundFactor, halving, pbt, check } = options;
   if (!Number.isInteger(instances) || instances < 5) throw new OptionError('instances', `need at least 5 held-out task instances, got ${instances}`);
   if (!methods.includes('agent')) throw new OptionError('methods', 'evaluate-agent compares the agent with the others; include agent');
   const distribution = await loadTasks(tasks);
-  const spec: MethodSpec = { methods, levels, agent: await loadAgent(agentPath), heuristic, ruleMultiple, halving, pbt, check: check !== false };
+  const spec: MethodSpec = { methods, levels, agent: await loadAgent(agentPath), heuristic, ruleMultiple, boundFactor, halving, pbt, check: check !== false };
   const configs = Array.from({ length: instances }, (_, i) => distribution.sample(seed, i));
   let results: TrialResult[] = [];
   const summary = await inRunFolder('evaluate-agent', options, { command: 'evaluate-agent', tasks, instances, seed, ...spec, agent: agentPath }, async (run) => {

@@ -34,10 +34,10 @@ export interface TuneSummary {
  * @returns the summary (per method: test accuracy, chosen b, epochs and seconds) and every trial.
  */
 export async function tune(options: TuneOptions): Promise<{ summary: RunHeader & TuneSummary; results: TrialResult[] }> {
-  const { config, seeds, methods, levels, agentPath, heuristic, ruleMultiple, halving, pbt, check } = options;
+  const { config, seeds, methods, levels, agentPath, heuristic, ruleMultiple, boundFactor, halving, pbt, check } = options;
   if (seeds.length === 0) throw new OptionError('seeds', 'need at least one seed');
   const agent = methods.includes('agent') ? await loadAgent(agentPath ?? '(no --agent given)') : undefined;
-  const spec: MethodSpec = { methods, levels, agent, heuristic, ruleMultiple, halving, pbt, check: check !== false };
+  const spec: MethodSpec = { methods, levels, agent, heuristic, ruleMultiple, boundFactor, halving, pbt, check: check !== false };
   let results: TrialResult[] = [];
   const summary = await inRunFolder('tune', options, { command: 'tune', config, seeds, ...spec, agent: agentPath }, async (run) => {
     const compared = await compareMethods(seeds.map((seed) => ({ ...config, seed })), spec, run);

@@ -23,6 +23,14 @@ export interface EpochMetrics {
   valAccSubset?: number;
   /** Fraction of the epoch's mini-batches whose loss was below b (gradient ascent). */
   floodedFraction: number;
+  /**
+   * Per-example training losses of the epoch (as its mini-batches computed them, noisy labels):
+   * quantiles 10/25/50/75/90%, the share above ln(classes), and the high group's share of a
+   * two-Gaussian mixture on their logs (noise.ts). Absent in runs logged before they were kept.
+   */
+  lossQuantiles?: number[];
+  highLossShare?: number;
+  noisyShare?: number;
   /** Flood level in force during the epoch. */
   floodLevel: number;
   /** Learning rate in force during the epoch. */

@@ -17,6 +17,7 @@ import { augmentBatch } from '../models/augment.js';
 import { CHECKPOINT_FORMAT_VERSION, type TensorData, type TrainerCheckpoint } from './checkpoint.js';
 import type { TrainConfig } from './config.js';
 import type { EpochMetrics } from './controller.js';
+import { lossStats } from './noise.js';
 
 /** Test-set reading of one epoch's weights. */
 export interface Readout {
@@ -327,9 +328,10 @@ export class Trainer {
     const order = this.shuffleRng.permutation(train.n);
     const augment = config.augment && this.dataset.featureShape.length === 3;
     const uniform = () => this.augmentRng.uniform();
-    // [loss sum, correct count, flooded batches], summed on the device.
+    // [loss sum, correct count, flooded batches], summed on the device; the per-example losses kept to read once.
     let sums = tf.zeros([3]);
     let batches = 0;
+    const perExample: tf.Tensor1D[] = [];
     for (let start = 0; start < train.n; start += config.batchSize) {
       const size = Math.min(config.batchSize, train.n - start);
       const b = this.batch(train, order, start, size, [train.y]);
@@ -339,6 +341,7 @@ export class Trainer {
       const objective = this.optimizer.minimize(() => {
         const logits = this.model.apply(x, { training: true }) as tf.Tensor2D;
         const perSample = tf.losses.softmaxCrossEntropy(y, logits, undefined, 0, tf.Reduction.NONE) as tf.Tensor1D;
+        perExample.push(tf.keep(perSample));
         const mean = tf.mean(perSample) as tf.Scalar;
         const correct = tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), tf.argMax(y, 1)), 'float32'));
         stats = tf.keep(tf.stack([mean, correct, tf.cast(tf.less(mean, level), 'float32')]));
@@ -357,6 +360,9 @@ export class Trainer {
     const [lossSum, correct, flooded] = Array.from(sums.dataSync());
     sums.dispose();
     const trainLoss = lossSum / batches;
+    const losses = tf.tidy(() => tf.concat(perExample));
+    const lossValues = losses.dataSync();
+    tf.dispose([losses, ...perExample]);
 
     const val = this.evaluate(this.dataset.val, this.valMask);
     const metrics: EpochMetrics = {
@@ -369,6 +375,7 @@ export class Trainer {
       valAccClean: val.accClean,
       ...(val.accSubset === undefined ? {} : { valLossSubset: val.lossSubset, valAccSubset: val.accSubset }),
       floodedFraction: flooded / batches,
+      ...lossStats(lossValues, this.dataset.numClasses),
       floodLevel: level,
       lr,
       wallSeconds: 0,

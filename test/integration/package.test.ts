@@ -79,7 +79,7 @@ describe('the packed package, installed and used without TypeScript', { timeout:
 
   it('ships the build, the agents, the task distributions, README and LICENSE, and no tests, benches, CI or sources', () => {
     const files = packed.files.map((f) => f.path);
-    for (const needed of ['LICENSE', 'README.md', 'package.json', 'bin/autoflood.mjs', 'dist/src/index.js', 'dist/src/index.d.ts', 'dist/src/trials/worker.js', 'agents/default-agent.json', 'agents/steps-agent.json', 'agents/default-rule.json', 'envs/broad.json', 'envs/fashion-mnist-heldout.json', 'envs/synthetic-heldout.json']) {
+    for (const needed of ['LICENSE', 'README.md', 'package.json', 'bin/autoflood.mjs', 'dist/src/index.js', 'dist/src/index.d.ts', 'dist/src/trials/worker.js', 'agents/default-agent.json', 'agents/steps-agent.json', 'agents/default-rule.json', 'envs/broad.json', 'envs/fashion-mnist-heldout.json', 'envs/synthetic-heldout.json', 'envs/digits-heldout.json']) {
       assert.ok(files.includes(needed), `the tarball lacks ${needed}`);
     }
     const unwanted = files.filter((f) => /^(test|bench|\.ci|runs|src|examples|docs|results)\//.test(f) || /^(agents|envs)\/.*\.(?!json$)[^.]+$/.test(f) || (f.endsWith('.ts') && !f.endsWith('.d.ts')));

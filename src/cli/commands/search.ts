@@ -7,6 +7,7 @@ import { METHODS, type Method } from '../../methods/compare.js';
 import { HALVING_DEFAULTS } from '../../methods/halving.js';
 import { levelGrid } from '../../methods/levels.js';
 import { PBT_DEFAULTS } from '../../methods/pbt.js';
+import { DEFAULT_BOUND_FACTOR } from '../../methods/bound.js';
 import { DEFAULT_RULE_MULTIPLE, readRule, type RuleFile } from '../../methods/rule.js';
 import { READINGS } from '../../methods/select.js';
 import { countStat, level, pct, READING_SHORT } from '../../report/format.js';
@@ -90,6 +91,7 @@ interface MethodFlags extends PoolFlags {
   agent: string;
   levels?: number[];
   ruleMultiple?: number;
+  boundFactor: number;
   eta: number;
   minEpochs: number;
   population: number;
@@ -102,6 +104,7 @@ const methodFlags = (defaults: { method: Method[]; methodText: string }): Flag[]
   { key: 'agent', flag: '--agent <path>', help: 'agent file', kind: text, default: DEFAULT_AGENT, defaultText: 'the committed agents/default-agent.json' },
   { key: 'levels', flag: '--levels <grid>', help: 'flood levels of grid, sh and pbt', kind: levelGrid, defaultText: '0, 0.1, ..., 1 x the task\'s loss scale' },
   { key: 'ruleMultiple', flag: '--rule-multiple <c>', help: 'the fixed rule: b = c x the task\'s loss scale', kind: real({ min: 0 }), defaultText: `from agents/default-rule.json (${DEFAULT_RULE_MULTIPLE} without one)` },
+  { key: 'boundFactor', flag: '--bound-factor <f>', help: 'the noise-bound rule: b = f x the entropy of the noise its warm-up estimates', kind: real({ min: 0 }), default: DEFAULT_BOUND_FACTOR },
   { key: 'eta', flag: '--eta <n>', help: 'successive halving: keep the best 1/eta per rung, budgets grow x eta', kind: integer(2, 100), default: HALVING_DEFAULTS.eta },
   { key: 'minEpochs', flag: '--min-epochs <n>', help: 'successive halving: smallest rung budget (0 = as many rungs as the levels allow)', kind: integer(0), default: HALVING_DEFAULTS.minEpochs },
   { key: 'population', flag: '--population <n>', help: 'PBT: members of the population', kind: integer(2, 1000), default: PBT_DEFAULTS.population },
@@ -116,6 +119,7 @@ function specOf(o: MethodFlags, epochs: number) {
   return {
     methods: o.method, levels: o.levels, agentPath: o.agent,
     ruleMultiple: o.method.includes('rule') ? (o.ruleMultiple ?? defaultMultiple()) : undefined,
+    boundFactor: o.method.includes('bound') ? o.boundFactor : undefined,
     halving: { eta: o.eta, minEpochs: o.minEpochs }, pbt: { population: o.population, interval: o.pbtInterval },
     check: o.check,
   };

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { before, describe, it } from 'node:test';
 import {
-  AgentController, decide, decisionEpochs, loadAgent, saveAgent, twinLevel, AGENT_FORMAT_VERSION, MAX_MULTIPLE, OUTPUTS, type AgentFile, type Design,
+  AgentController, decide, decisionEpochs, loadAgent, saveAgent, twinLevel, AGENT_FORMAT_VERSION, MAX_MULTIPLE, OUTPUTS, type AgentFile,
 } from '../../../src/control/agent.js';
 import { Rng } from '../../../src/data/rng.js';
 import { packageFile } from '../../../src/core/files.js';
@@ -20,7 +20,7 @@ const tmp = () => tmpDir('agent');
 const tinyTask = (overrides = {}) => tinyConfig({ seed: 5, epochs: 10, ...overrides });
 
 /** An agent file with given parameters (default: small seeded ones, untrained). */
-function agentFile(seed: number, design: Design = 'steps', params?: number[]): AgentFile {
+function agentFile(seed: number, design: 'steps' | 'twin' = 'steps', params?: number[]): AgentFile {
   const rng = new Rng(seed);
   const size = STATE_FEATURES.length * OUTPUTS[design];
   return {

@@ -20,7 +20,7 @@ const GOLDEN: Record<string, string[]> = {
 
 describe('task distributions', () => {
   it('the shipped files draw exactly the tasks the earlier code drew (same trial ids)', async () => {
-    assert.deepEqual(shippedDistributions(), ['broad', 'fashion-mnist-heldout', 'synthetic-heldout']);
+    assert.deepEqual(shippedDistributions(), ['broad', 'digits-heldout', 'fashion-mnist-heldout', 'synthetic-heldout']);
     for (const [key, ids] of Object.entries(GOLDEN)) {
       const [name, seed] = key.split(':');
       const tasks = await loadTasks(name);
@@ -59,6 +59,6 @@ describe('task distributions', () => {
     const bad = path.join(dir, 'bad.json');
     await writeFile(bad, JSON.stringify({ kind: 'autoflood-tasks', formatVersion: 1, name: 'b', description: 'd', seedOffset: 0, families: [{ name: 'f', config: {}, draws: [{ field: 'noise', pick: [], cycle: [1] }] }] }));
     await assert.rejects(loadTasks(bad), (err: Error) => err instanceof OptionError && err.option === 'tasks' && /give either pick or cycle/.test(err.detail));
-    await assert.rejects(loadTasks('nonesuch'), (err: Error) => err instanceof OptionError && /shipped: broad, fashion-mnist-heldout, synthetic-heldout/.test(err.detail));
+    await assert.rejects(loadTasks('nonesuch'), (err: Error) => err instanceof OptionError && /shipped: broad, digits-heldout, fashion-mnist-heldout, synthetic-heldout/.test(err.detail));
   });
 });

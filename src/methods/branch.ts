@@ -1,0 +1,89 @@
+/**
+ * Branches of one run: the warm-up (b = 0 for the first 20% of the epochs, the trial that measures
+ * the task's loss scale) continued at b = c x scale to the end, from the warm-up's checkpoint. A
+ * policy that reads the warm-up and picks c (the in-run agent, the noise-bound rule) costs one run
+ * in all; training it needs the warm-up and one branch per multiple, and every policy's outcome on
+ * the task is then known exactly (its run is one of the branches), without more training.
+ */
+import type { TrainConfig } from '../train/config.js';
+import { lossScale } from '../train/scale.js';
+import type { RunContext } from '../trials/run-folder.js';
+import { runLogged } from '../trials/run-log.js';
+import { makeTrial, type TrialResult, type TrialSpec } from '../trials/trial.js';
+import { finished, nextOfStages, spent, type Done, type MethodOutcome, type MethodPlan, type Method } from './plan.js';
+import { relativeLevels, scaleTrial } from './relative.js';
+
+/** The warm-up continued at b = c x scale (c = 0: the run without flooding, its end half). */
+export function branchTrial(config: TrainConfig, scale: number, multiple: number, tag = 'branch'): TrialSpec {
+  const level = relativeLevels(scale, [multiple])[0];
+  return makeTrial({ ...config, flood: level }, { kind: 'constant' }, tag, { from: scaleTrial(config).id, until: config.epochs });
+}
+
+/** A finished warm-up's scale, or undefined while it runs. */
+export function warmupOf(config: TrainConfig, done: Done): { warmup: TrialResult; scale: number } | undefined {
+  const warmup = done.get(scaleTrial(config).id);
+  return warmup === undefined ? undefined : { warmup, scale: lossScale(warmup.history) };
+}
+
+/**
+ * A method that reads the warm-up and continues it at one multiple: `choose` maps the warm-up
+ * (its history and the task's classes) to c. One run in all.
+ */
+export function branchPlan(method: Method, config: TrainConfig, choose: (warmup: TrialResult) => number): MethodPlan {
+  const chosen = (done: Done) => {
+    const w = warmupOf(config, done) as { warmup: TrialResult; scale: number };
+    const multiple = choose(w.warmup);
+    return { trial: branchTrial(config, w.scale, multiple, method), multiple, scale: w.scale };
+  };
+  return {
+    method,
+    next: (done) => nextOfStages([() => [scaleTrial(config)], (d) => [chosen(d).trial]], done),
+    outcome(done): MethodOutcome {
+      const { trial, scale } = chosen(done);
+      const run = finished(done, trial);
+      const ids = [scaleTrial(config).id, trial.id];
+      const level = run.config.flood;
+      return {
+        method,
+        seed: config.seed,
+        trialIds: ids,
+        runs: { last: run.id, bestVal: run.id },
+        readouts: { last: run.last, bestVal: run.bestVal },
+        floodLevel: { last: level, bestVal: level },
+        trajectory: run.history.map((m) => m.floodLevel),
+        ...spent(ids, done),
+        scale,
+      };
+    },
+  };
+}
+
+/** One task of a branch grid: its warm-up, its scale, and its branches at each multiple, in order. */
+export interface BranchGridTask {
+  config: TrainConfig;
+  warmup: TrialResult;
+  scale: number;
+  runs: TrialResult[];
+}
+
+/**
+ * Trains every task's branch grid through the run log (the warm-ups first, then every branch of
+ * every task in one round), resumable like every logged run.
+ */
+export async function branchGridRuns(
+  configs: TrainConfig[], multiples: readonly number[], { log, runner, progress }: RunContext,
+): Promise<{ tasks: BranchGridTask[]; results: TrialResult[] }> {
+  const warmups = await runLogged(log, configs.map(scaleTrial), runner, progress);
+  const branches = configs.map((config, i) => {
+    const scale = lossScale(warmups.results[i].history);
+    return multiples.map((c) => branchTrial(config, scale, c));
+  });
+  const flat = branches.flat();
+  const unique = [...new Map(flat.map((t) => [t.id, t])).values()];
+  const done = await runLogged(log, unique, runner, progress);
+  const byId = new Map(done.results.map((r) => [r.id, r]));
+  const tasks = configs.map((config, i) => ({
+    config, warmup: warmups.results[i], scale: lossScale(warmups.results[i].history), runs: branches[i].map((t) => byId.get(t.id) as TrialResult),
+  }));
+  return { tasks, results: [...warmups.results, ...done.results] };
+}
