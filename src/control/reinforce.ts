@@ -49,7 +49,7 @@ export interface LearnerSettings {
 }
 
 export const LEARNER_DEFAULTS: LearnerSettings = {
-  hidden: 8, episodes: 6400, batch: 32, learningRate: 0.03, entropy: 0.01, population: 20, cemBatch: 16, curveEvery: 320, seed: 0,
+  hidden: 4, episodes: 6400, batch: 32, learningRate: 0.03, entropy: 0.01, population: 20, cemBatch: 16, curveEvery: 320, seed: 0,
 };
 
 export type LearnerName = 'reinforce' | 'cem';

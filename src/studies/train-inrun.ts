@@ -99,10 +99,10 @@ export interface NoiseRow {
   family: string;
   noise: number;
   tasks: number;
-  /** The high group's share of the warm-up's losses at its best epoch. */
+  /** The estimate: the share of the warm-up's losses above ln(classes) at its best epoch. */
   estimate: Stat;
-  /** The share of losses above ln(classes) at that epoch. */
-  highLossShare: Stat;
+  /** The high group's share of a mixture fitted to those losses (tracked worse; kept for the record). */
+  mixture: Stat;
 }
 
 export interface InrunSummary {
@@ -167,7 +167,7 @@ export async function trainInrunAgent(options: TrainInrunOptions): Promise<Train
       for (const rate of [...new Set(tasks.filter((t) => t.family === family).map((t) => t.config.noise))].sort((a, b) => a - b)) {
         const these = tasks.filter((t) => t.family === family && t.config.noise === rate);
         const estimates = these.map((t) => noiseEstimate(t.grid.warmup.history));
-        noise.push({ family, noise: rate, tasks: these.length, estimate: stat(estimates.map((e) => e.rate)), highLossShare: stat(estimates.map((e) => e.highLossShare)) });
+        noise.push({ family, noise: rate, tasks: these.length, estimate: stat(estimates.map((e) => e.rate)), mixture: stat(estimates.map((e) => e.mixture)) });
       }
     }
     const learners = fits.map((f) => ({ learner: f.curve[0].learner, seed: f.curve[0].seed, finalGain: (f.curve.at(-1) as LearnerPoint).greedyGain }));

@@ -88,6 +88,6 @@ export const trainAgentCommand: CommandSpec<TrainAgentFlags, { agent: AgentFile;
   },
   report: ({ agent, curve, families, summary }) => ({ kind: 'train-agent', agent, curve, families, ...(summary === undefined ? {} : { inrun: summary }) }),
   lines: ({ agent }, _o, context) => [
-    `trained on ${String(agent.training.episodes)} trainings (${String(agent.training.epochs)} epochs); wrote ${context.out}/{agent.json,learning.jsonl,report.md,report.html}`,
+    `trained on ${String(agent.training.trainings ?? agent.training.episodes)} trainings (${String(agent.training.epochs)} epochs); wrote ${context.out}/{agent.json,learning.jsonl,report.md,report.html}`,
   ],
 };

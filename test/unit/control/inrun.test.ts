@@ -16,7 +16,7 @@ before(async () => {
   await initBackend('wasm');
 });
 
-const NOISE = INRUN_FEATURES.indexOf('noise estimate (high group of the losses)');
+const NOISE = INRUN_FEATURES.indexOf('noise estimate (share of losses above ln(classes))');
 
 /** A scripted environment: where the noise feature is high flooding at c = 1 gains 6 points, elsewhere any flooding loses. */
 function scriptedTasks(count: number, seed: number): OutcomeTask[] {
@@ -51,13 +51,13 @@ describe('the noise estimate', () => {
       { valLoss: 0.6, noisyShare: 0.15, highLossShare: 0.12, lossQuantiles: [0.1, 0.2, 0.3, 1.0, 2.0] },
       { valLoss: 0.7, noisyShare: 0.05, highLossShare: 0.04, lossQuantiles: [0, 0, 0, 0, 0] },
     ]);
-    assert.deepEqual(noiseEstimate(warmup), { rate: 0.15, highLossShare: 0.12, epoch: 2 });
+    assert.deepEqual(noiseEstimate(warmup), { rate: 0.12, mixture: 0.15, epoch: 2 });
     assert.equal(boundLevel(0.15, 10), -(0.85 * Math.log(0.85)) - 0.15 * Math.log(0.15 / 9));
     assert.equal(boundLevel(0.2, 10), noiseEntropy(0.2, 10));
     assert.ok(Math.abs(noiseEntropy(0.2, 10) - 0.94) < 0.005, '0.94 nats at 20% over 10 classes (the reference)');
     assert.equal(boundLevel(0.95, 2), Math.log(2), 'capped where it peaks, at 1 - 1/K');
     // c = f x H / scale, in tenths from 0 to 1.
-    const h = boundLevel(0.15, 10);
+    const h = boundLevel(0.12, 10);
     assert.equal(boundMultiple(warmup, 10, 0.5), Math.round(10 * Math.min(1, 0.5 * h / 0.6)) / 10);
     assert.throws(() => noiseEstimate(scriptedEpochs([{}])), /no per-example loss statistics/);
   });
