@@ -14,6 +14,7 @@ export const LAYERS: [string, string[]][] = [
   ['data, models, backends', ['data', 'models', 'backend']],
   ['the training loop, its config, its scale, task distributions', ['train', 'tasks']],
   ['controllers and the agent (pure: no trials, no run folders)', ['control']],
+  ['the flood-level service: runs of controllers over HTTP, a state file', ['serve']],
   ['trials: specs, the run log, runners (the local pool), run folders', ['trials']],
   ['the queue: a runner over Redis', ['queue']],
   ['methods: grid, halving, PBT, rule, agent, check, compare', ['methods']],

@@ -2,6 +2,8 @@
 import type { CommandSpec } from '../command.js';
 import { trainAgentCommand } from './agent.js';
 import { fetchCommand, reportCommand } from './files.js';
+import { serveCommand } from './serve.js';
+import { suggestCommand } from './suggest.js';
 import { reproduceBenchmarkCommand, reproduceSyntheticCommand } from './reproduce.js';
 import { evaluateCommand, fitRuleCommand, gridCommand, tuneCommand } from './search.js';
 import { trainCommand } from './train.js';
@@ -14,6 +16,8 @@ export const COMMANDS: CommandSpec[] = [
   trainAgentCommand,
   evaluateCommand,
   fitRuleCommand,
+  suggestCommand,
+  serveCommand,
   reproduceSyntheticCommand,
   reproduceBenchmarkCommand,
   workerCommand,
