@@ -6,6 +6,7 @@ import { appendFile, mkdir, readFile, rename, writeFile } from 'node:fs/promises
 import { accessSync, constants, existsSync, readFileSync, statfsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { gunzipSync } from 'node:zlib';
 import { OptionError } from './errors.js';
 
 /**
@@ -87,8 +88,15 @@ export async function writeJsonl(file: string, rows: unknown[]): Promise<void> {
  * a bad line elsewhere is an error naming the file and line.
  */
 export async function readJsonl<T>(file: string): Promise<T[]> {
+  // A finished log may be kept compressed beside where it was written (results/): read either.
+  const packed = `${file}.gz`;
+  if (!existsSync(file) && existsSync(packed)) return parseJsonl<T>(gunzipSync(await readFile(packed)).toString('utf8'), packed);
   if (!existsSync(file)) return [];
-  const lines = (await readFile(file, 'utf8')).split('\n');
+  return parseJsonl<T>(await readFile(file, 'utf8'), file);
+}
+
+function parseJsonl<T>(text: string, file: string): T[] {
+  const lines = text.split('\n');
   const rows: T[] = [];
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i].trim();

@@ -6,7 +6,7 @@
  * summary.json and the run log alone.
  */
 import { SYNTHETIC_NAMES } from '../data/synthetic.js';
-import { BACKWARD_THRESHOLD, PAPER_TWO_GAUSSIANS, seedsOf, type SettingRow, type SyntheticSummary } from '../studies/reproduce-synthetic.js';
+import { BACKWARD_THRESHOLD, PAPER_TWO_GAUSSIANS, seedsOf, type Selector, type SettingRow, type SyntheticSummary } from '../studies/reproduce-synthetic.js';
 import { summarizeGridRuns } from '../studies/grid.js';
 import { parseLevels } from '../methods/levels.js';
 import { READINGS, type Reading, type Stat } from '../methods/select.js';
@@ -197,6 +197,34 @@ function chartsOf(results: TrialResult[], rows: SettingRow[]): Chart[] {
   return charts;
 }
 
+const SELECTOR_LABEL: Record<Selector, string> = {
+  'subset-last': 'validation subset, last epoch',
+  'val-last': 'whole validation set, last epoch',
+  'val-tail': 'whole validation set, mean of the last tenth of epochs',
+  'subset-tail': 'validation subset, mean of the last tenth of epochs',
+};
+
+/** The same grids read by four selectors: the b each chooses and how far it lands from the test-best level. */
+function selectionSection(summary: SyntheticSummary): Section {
+  const subset = summary.settings.valSubset ?? 0;
+  const rows = summary.selection ?? [];
+  return {
+    heading: 'Selection noise: how b is chosen',
+    markdown: `The same trainings, b chosen per seed four ways: by the validation accuracy of the last epoch on a fixed random ` +
+      `subset of ${count(subset)} of the ${count(summary.settings.valSize)} validation examples (the paper's protocol used 100) or on all ` +
+      `of them, and by either averaged over the last tenth of the epochs. "Points below the best" is the test accuracy of the level ` +
+      'best on test (last epoch, noisy labels) minus the chosen one\'s, mean ± std over seeds; "best found" counts the seeds where ' +
+      'the choice was that level.',
+    table: {
+      columns: ['Dataset', 'Label noise', 'b chosen by', 'chosen b', 'test accuracy', 'points below the best', 'best found'],
+      rows: rows.map((r) => [
+        datasetName(r.dataset), noiseLabel(r.noise), SELECTOR_LABEL[r.by], level(r.floodLevel), pct(r.testAcc),
+        `${(100 * r.gapToBest.mean).toFixed(2)}${r.gapToBest.n > 1 ? ` ± ${(100 * r.gapToBest.std).toFixed(2)}` : ''}`, `${r.hits} of ${r.testAcc.n}`,
+      ]),
+    },
+  };
+}
+
 /** Builds the report of a synthetic reproduction from its summary and its trainings (as in the run log). */
 export function syntheticReport(summary: SyntheticSummary, results: TrialResult[]): Report {
   const { rows } = summary;
@@ -219,6 +247,7 @@ export function syntheticReport(summary: SyntheticSummary, results: TrialResult[
         table: paper,
       });
   sections.push({ heading: 'The backward variant', markdown: backwardNote(rows) });
+  if (summary.selection !== undefined) sections.push(selectionSection(summary));
   const charts = chartsOf(results, rows);
   sections.push(charts.length > 0
     ? { heading: 'Charts', charts }

@@ -14,6 +14,7 @@ import { gridTrials } from '../methods/grid.js';
 import { parseLevels } from '../methods/levels.js';
 import { READINGS, stat, summarizeGrid, type Reading, type Stat } from '../methods/select.js';
 import { resolveTrainConfig, type TrainConfig } from '../train/config.js';
+import { lastTenth } from '../train/scale.js';
 import { inRunFolder, type StudyOptions } from '../trials/run-folder.js';
 import { runLogged } from '../trials/run-log.js';
 import { makeTrial, type TrialResult, type TrialSpec } from '../trials/trial.js';
@@ -86,10 +87,33 @@ export interface SettingRow {
   backwardReached: number;
 }
 
+/** How b is chosen from a grid, in the selection-noise comparison. */
+export const SELECTORS = ['subset-last', 'val-last', 'val-tail', 'subset-tail'] as const;
+export type Selector = (typeof SELECTORS)[number];
+
+/** One setting's grid read by one selector: the b chosen per seed and how far its test accuracy lands from the test-best level's. */
+export interface SelectionRow {
+  dataset: string;
+  noise: number;
+  by: Selector;
+  floodLevel: Stat;
+  /** Last-epoch test accuracy (noisy labels) of the chosen run. */
+  testAcc: Stat;
+  /** Per seed: test accuracy of the level best on test minus the chosen one's (points lost to selection). */
+  gapToBest: Stat;
+  /** Seeds where the chosen level is the test-best one. */
+  hits: number;
+}
+
 export interface SyntheticSummary {
   budget: BudgetName;
   settings: SyntheticBudget;
   rows: SettingRow[];
+  /**
+   * With a validation subset (`valSubset`): each grid read four ways, by the last epoch's accuracy on
+   * the subset and on the whole validation set, and by their means over the last tenth of the epochs.
+   */
+  selection?: SelectionRow[];
   trainings: number;
   epochsTrained: number;
   /** Sum of every training's wall time. */
@@ -157,6 +181,46 @@ export function syntheticRows(results: TrialResult[]): SettingRow[] {
   return rows;
 }
 
+const tail = (history: TrialResult['history'], field: 'valAcc' | 'valAccSubset') => {
+  const last = lastTenth(history);
+  return last.reduce((a, m) => a + (m[field] ?? NaN), 0) / last.length;
+};
+
+/** What each selector reads of a grid run (higher is better). */
+const SELECTOR_READS: Record<Selector, (r: TrialResult) => number> = {
+  'subset-last': (r) => r.history[r.history.length - 1].valAccSubset ?? NaN,
+  'val-last': (r) => r.last.valAcc,
+  'val-tail': (r) => tail(r.history, 'valAcc'),
+  'subset-tail': (r) => tail(r.history, 'valAccSubset'),
+};
+
+/** The selection-noise rows of grid results whose trainings recorded a validation subset (see SyntheticSummary). */
+export function selectionRows(results: TrialResult[]): SelectionRow[] | undefined {
+  const grid = results.filter((r) => r.tag === 'grid');
+  if (grid.length === 0 || grid.some((r) => r.history.at(-1)?.valAccSubset === undefined)) return undefined;
+  const keys = [...new Map(grid.map((r) => [`${r.config.dataset}|${r.config.noise}`, r.config])).values()];
+  return keys.flatMap(({ dataset, noise }) => {
+    const mine = grid.filter((r) => r.config.dataset === dataset && r.config.noise === noise);
+    const seeds = [...new Set(mine.map((r) => r.config.seed))].sort((a, b) => a - b);
+    return SELECTORS.map((by) => {
+      const chosen = seeds.map((seed) => {
+        const runs = mine.filter((r) => r.config.seed === seed);
+        // Ties go to the smaller b, as in the grid's own choice.
+        const pick = runs.reduce((a, r) => (SELECTOR_READS[by](r) > SELECTOR_READS[by](a) || (SELECTOR_READS[by](r) === SELECTOR_READS[by](a) && r.config.flood < a.config.flood) ? r : a));
+        const best = runs.reduce((a, r) => (r.last.testAcc > a.last.testAcc ? r : a));
+        return { pick, best };
+      });
+      return {
+        dataset, noise, by,
+        floodLevel: stat(chosen.map((c) => c.pick.config.flood)),
+        testAcc: stat(chosen.map((c) => c.pick.last.testAcc)),
+        gapToBest: stat(chosen.map((c) => c.best.last.testAcc - c.pick.last.testAcc)),
+        hits: chosen.filter((c) => c.pick.id === c.best.id).length,
+      };
+    });
+  });
+}
+
 export interface ReproduceSyntheticOptions extends StudyOptions {
   budget: BudgetName;
   /** Replaces the budget's settings (small runs in tests); recorded in the summary. */
@@ -187,6 +251,7 @@ export async function reproduceSynthetic(options: ReproduceSyntheticOptions): Pr
       budget: budgetName,
       settings: budget,
       rows: syntheticRows(all.results),
+      ...(selectionRows(all.results) === undefined ? {} : { selection: selectionRows(all.results) }),
       trainings: all.results.length,
       epochsTrained: all.results.reduce((a, r) => a + r.history.length, 0),
       trialSeconds: all.results.reduce((a, r) => a + r.wallSeconds, 0),

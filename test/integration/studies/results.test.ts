@@ -1,0 +1,30 @@
+/**
+ * Committed results re-render from their files alone: a packed run folder (as under results/,
+ * bench/pack-results.ts: small files as they are, the run log as trials.jsonl.gz) of a tiny
+ * `reproduce synthetic` run, made by test/fixtures/table1/make.ts.
+ */
+import assert from 'node:assert/strict';
+import { cp, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+import { renderReport } from '../../../src/report/index.js';
+import { readRunLog } from '../../../src/trials/run-log.js';
+import { tmpDir } from '../../helpers.js';
+
+describe('packed results', () => {
+  it('autoflood report re-renders a packed Table 1 folder: the table, the selection-noise table and the charts', async () => {
+    const dir = path.join(await tmpDir('results'), 'table1');
+    await cp('test/fixtures/table1', dir, { recursive: true });
+    const trials = await readRunLog(dir);
+    assert.equal(trials.length, 6, '2 levels x 2 seeds and 2 backward runs, read from trials.jsonl.gz');
+    const files = await renderReport(dir);
+    const md = await readFile(files[0], 'utf8');
+    const summary = JSON.parse(await readFile(path.join(dir, 'summary.json'), 'utf8'));
+    assert.match(md, /## Table 1: test accuracy against noisy test labels/);
+    assert.match(md, /## Selection noise: how b is chosen/);
+    assert.match(md, /\| Two Gaussians \| high \(10%\) \| validation subset, last epoch \|/);
+    const last = summary.rows.find((r: { reading: string }) => r.reading === 'last');
+    assert.ok(md.includes(`${(100 * last.with.mean).toFixed(2)} ± ${(100 * last.with.std).toFixed(2)}%`), 'the summary\'s numbers in the table');
+    assert.ok(files.some((f) => f.endsWith('.svg')), 'charts from the packed log');
+  });
+});
