@@ -28,7 +28,8 @@ interface LockInfo {
 const held = new Map<string, number>();
 let timer: NodeJS.Timeout | undefined;
 
-function alive(pid: number): boolean {
+/** Whether a process of this host with this pid is alive (EPERM: alive, someone else's). */
+export function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

@@ -42,9 +42,9 @@ export interface CsvOptions {
 const NUMBER = /^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i;
 const isNumber = (cell: string) => NUMBER.test(cell);
 
-/** Splits one line into trimmed cells; `where` names the line in errors. */
-function splitLine(text: string, where: string): string[] {
-  if (!text.includes('"')) return text.split(',').map((c) => c.trim());
+/** Splits one line on `sep` (default a comma) into trimmed cells, honouring double quotes ("" is a quote); `where` names the line in errors. */
+export function splitLine(text: string, where: string, sep = ','): string[] {
+  if (!text.includes('"')) return text.split(sep).map((c) => c.trim());
   const cells: string[] = [];
   let cell = '';
   let quoted = false;
@@ -55,7 +55,7 @@ function splitLine(text: string, where: string): string[] {
       i++;
     } else if (ch === '"') {
       quoted = !quoted;
-    } else if (ch === ',' && !quoted) {
+    } else if (ch === sep && !quoted) {
       cells.push(cell.trim());
       cell = '';
     } else {

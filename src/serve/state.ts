@@ -10,6 +10,7 @@ import { existsSync, unlinkSync } from 'node:fs';
 import { open, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import path from 'node:path';
+import { alive } from '../core/lock.js';
 import type { RunData } from './runs.js';
 
 export const STATE_KIND = 'autoflood-serve-state';
@@ -48,15 +49,6 @@ export async function writeState(file: string, runs: readonly RunData[]): Promis
     await handle.close();
   }
   await rename(tmp, file);
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 /**

@@ -26,6 +26,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { OptionError } from '../core/errors.js';
+import { splitLine } from '../data/csv.js';
 import type { EpochMetrics } from './controller.js';
 
 export const LOG_FORMATS = ['auto', 'keras', 'lightning', 'autoflood', 'csv', 'jsonl'] as const;
@@ -113,27 +114,15 @@ const fail = (option: string, detail: string): never => {
   throw new OptionError(option, detail);
 };
 
-/** Splits one CSV line on `sep`, honouring double quotes ("" is a quote). */
-function splitCsv(text: string, sep: string, where: string): string[] {
-  if (!text.includes('"')) return text.split(sep).map((c) => c.trim());
-  const cells: string[] = [];
-  let cell = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i];
-    if (quoted && ch === '"' && text[i + 1] === '"') {
-      cell += '"';
-      i++;
-    } else if (ch === '"') quoted = !quoted;
-    else if (ch === sep && !quoted) {
-      cells.push(cell.trim());
-      cell = '';
-    } else cell += ch;
+/** One line's cells (data/csv.ts splits them); a broken quote is the log's fault. */
+function cellsOf(text: string, sep: string, where: string): string[] {
+  try {
+    return splitLine(text, where, sep);
+  } catch (err) {
+    return fail('log', (err as Error).message);
   }
-  if (quoted) fail('log', `${where}: unterminated quoted cell`);
-  cells.push(cell.trim());
-  return cells;
 }
+
 
 /** The separator of a CSV header: the most frequent of comma, semicolon and tab outside quotes. */
 function separatorOf(header: string): string {
@@ -155,7 +144,7 @@ function csvTable(text: string, source: string): Table {
   const lines = linesOf(text);
   if (lines.length === 0) fail('log', `${source} is empty`);
   const sep = separatorOf(lines[0].text);
-  const columns = splitCsv(lines[0].text, sep, `${source}:${lines[0].line}`);
+  const columns = cellsOf(lines[0].text, sep, `${source}:${lines[0].line}`);
   if (columns.some((c) => c === '')) fail('log', `${source}:${lines[0].line}: the header has an empty column name; a log needs named columns`);
   if (columns.every((c) => NUMBER.test(c))) fail('log', `${source}:${lines[0].line}: the first line is numbers, not column names; a CSV log needs a header row`);
   const dup = columns.find((c, i) => columns.indexOf(c) !== i);
@@ -163,7 +152,7 @@ function csvTable(text: string, source: string): Table {
   const rows: Row[] = [];
   const notes: string[] = [];
   lines.slice(1).forEach(({ text: t, line }, i, rest) => {
-    const cells = splitCsv(t, sep, `${source}:${line}`);
+    const cells = cellsOf(t, sep, `${source}:${line}`);
     if (cells.length !== columns.length) {
       // A torn last line: the run was killed while writing it.
       if (i === rest.length - 1 && cells.length < columns.length) {
@@ -233,7 +222,7 @@ export function detectFormat(text: string): LogFormat {
     }
     return ['trainLoss', 'valLoss', 'floodLevel'].every((k) => keys.includes(k)) ? 'autoflood' : 'jsonl';
   }
-  const columns = splitCsv(first, separatorOf(first), 'header').map((c) => c.toLowerCase());
+  const columns = cellsOf(first, separatorOf(first), 'header').map((c) => c.toLowerCase());
   if (columns.includes('epoch') && columns.includes('step')) return 'lightning';
   if (columns[0] === 'epoch' && columns.includes('loss')) return 'keras';
   return 'csv';
