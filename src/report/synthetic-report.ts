@@ -6,7 +6,7 @@
  * summary.json and the run log alone.
  */
 import { SYNTHETIC_NAMES } from '../data/synthetic.js';
-import { BACKWARD_THRESHOLD, PAPER_TWO_GAUSSIANS, seedsOf, type Selector, type SettingRow, type SyntheticSummary } from '../studies/reproduce-synthetic.js';
+import { BACKWARD_THRESHOLD, PAPER_TWO_GAUSSIANS, seedsOf, selectionRows, type Selector, type SettingRow, type SyntheticSummary } from '../studies/reproduce-synthetic.js';
 import { summarizeGridRuns } from '../studies/grid.js';
 import { parseLevels } from '../methods/levels.js';
 import { READINGS, type Reading, type Stat } from '../methods/select.js';
@@ -247,7 +247,9 @@ export function syntheticReport(summary: SyntheticSummary, results: TrialResult[
         table: paper,
       });
   sections.push({ heading: 'The backward variant', markdown: backwardNote(rows) });
-  if (summary.selection !== undefined) sections.push(selectionSection(summary));
+  // Folders summarised before the selection rows were kept: computed from their run log.
+  const selection = summary.selection ?? selectionRows(results);
+  if (selection !== undefined) sections.push(selectionSection({ ...summary, selection }));
   const charts = chartsOf(results, rows);
   sections.push(charts.length > 0
     ? { heading: 'Charts', charts }
