@@ -17,7 +17,7 @@ commands=(
   "train --dataset spiral --noise 0.05 --flood 0.1 --epochs 10 --seed 2 --flood-after-loss 0.3"
   "train --dataset mnist --noise 0.2 --train-size 1000 --val-size 500 --test-size 1000 --epochs 3 --flood 0.5"
   "grid --dataset two-gaussians --noise 0.2 --epochs 8 --seeds 2 $tiny"
-  "tune --dataset sinusoid --noise 0.1 --epochs 10 --method all --seeds 1 $tiny"
+  "tune --dataset sinusoid --noise 0.1 --epochs 10 --method none,grid,sh,pbt,rule,heuristic,agent --seeds 1 $tiny"
 )
 status=0
 for i in "${!commands[@]}"; do

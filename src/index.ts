@@ -10,7 +10,7 @@
  *   `floodLevel(history, { epoch, epochs, classes })` before each epoch.
  * - The shipped agent (design twin): `twinLevel(await loadAgent(DEFAULT_AGENT_FILE), history, classes)`
  *   gives b for a second run from the history of a finished run without flooding. An agent that
- *   sets b during one run: `new AgentController(await loadAgent(STEPS_AGENT_FILE))`.
+ *   sets b during one run: `new AgentController(await loadAgent(INRUN_AGENT_FILE))`.
  * - Searches over b, resumable from their run folder, on local worker threads or any `Runner`
  *   (a `QueueRunner` for machines on a Redis queue): `runGrid`, `tune`, `evaluateAgent`.
  * - Data, models, backends: `loadDataset`, `buildModel`, `initBackend`.
@@ -54,8 +54,14 @@ export { evaluateAgent, type EvaluateOptions, type EvaluateSummary } from './stu
 export const DEFAULT_AGENT_FILE = packageFile('agents/default-agent.json');
 
 /**
- * Path of the shipped in-run agent (agents/steps-agent.json, design steps): an `AgentController`
- * that sets b at its decision epochs of a single run (below the twin on the held-out families;
- * docs/agent.md).
+ * Path of the shipped in-run agent (agents/inrun-agent.json, design inrun): one run, b = c x its
+ * warm-up's scale from what the warm-up shows of its label noise; an `AgentController`, or
+ * `inrunLevel` on the warm-up's epochs (below the twin on the held-out families; docs/agent.md).
+ */
+export const INRUN_AGENT_FILE = packageFile('agents/inrun-agent.json');
+
+/**
+ * Path of the shipped `steps` agent (agents/steps-agent.json): an `AgentController` that sets b at
+ * its decision epochs of a single run (below the twin on the held-out families; docs/agent.md).
  */
 export const STEPS_AGENT_FILE = packageFile('agents/steps-agent.json');

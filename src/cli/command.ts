@@ -18,7 +18,9 @@ import type { EpochMetrics } from '../train/controller.js';
 import type { StudyOptions } from '../trials/run-folder.js';
 import type { Runner } from '../trials/runner.js';
 import type { TrialResult, TrialSpec } from '../trials/trial.js';
-import { CONFIG_FILE, DATA_FILE, defaultRunDir, ensureDir, runFolderProblem, savedTrainings, writeJson } from '../core/files.js';
+import { CONFIG_FILE, DATA_FILE, defaultRunDir, ensureDir, runFolderProblem, writeJson } from '../core/files.js';
+import { LOCK_FILE } from '../core/lock.js';
+import { savedTrainings } from '../trials/run-log.js';
 import { createLogger } from './log.js';
 import { flagName, flagOfOption, LOG_FLAGS, parseFlags, UsageError, type Flag } from './options.js';
 import { createProgress, writeAboveBar, type Progress } from './progress.js';
@@ -188,8 +190,9 @@ async function execute(spec: CommandSpec, raw: Record<string, unknown>, args: st
   } catch (err) {
     process.off('SIGINT', onInterrupt);
     displays.forEach((d) => d.stop());
-    // A start that failed leaves no folder it made (never one that was there before, as with --resume).
-    if (out !== '' && !existedBefore && existsSync(out) && holdsNothing(out)) await rm(out, { recursive: true, force: true });
+    // A start that failed leaves no folder it made (never one that was there before, as with --resume,
+    // nor one another process holds: its lock is still there, ours is released by now).
+    if (out !== '' && !existedBefore && existsSync(out) && holdsNothing(out) && !existsSync(path.join(out, LOCK_FILE))) await rm(out, { recursive: true, force: true });
     // A run that failed part-way (Redis gone for good, a training that failed) says what is saved and how to continue.
     else if (resumable(spec) && out !== '' && existsSync(out) && savedTrainings(out) > 0) {
       const saved = savedTrainings(out);

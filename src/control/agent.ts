@@ -1,7 +1,10 @@
 /**
- * The flood-level agent: a linear policy that sets b relative to a loss scale measured in the task
- * itself, from scale-free features of a run (features.ts). Nothing in it is tied to one
- * dataset's loss levels, so it carries to datasets it never trained on. Two designs:
+ * The flood-level agent: a policy that sets b relative to a loss scale measured in the task itself,
+ * from scale-free features of a run (features.ts, inrun.ts). Nothing in it is tied to one dataset's
+ * loss levels, so it carries to datasets it never trained on. Three designs:
+ *   inrun - one run: it reads the run's 20% warm-up (its per-example losses included) and sets
+ *           b = c x the warm-up's scale for the rest of it, c = 0, 0.1, ..., 1, from a policy
+ *           network (inrun.ts) trained by policy gradient (reinforce.ts, studies/train-inrun.ts).
  *   twin  - (the default) one decision after a whole run without flooding (its twin, same data
  *           and initialisation): b = c x the warm-up's scale for a second run, c = 0, 0.1, ..., 1
  *           (10 x sigmoid(u) rounded), from how far the twin memorised (TWIN_FEATURES); trained
@@ -15,7 +18,7 @@
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import type { ControllerContext, EpochMetrics, FloodController } from '../train/controller.js';
-import { lossScale, warmupEpochs } from '../train/scale.js';
+import { lossScale, relativeLevel, warmupEpochs } from '../train/scale.js';
 import { stateFeatures, STATE_FEATURES, twinFeatures, TWIN_FEATURES } from './features.js';
 import { INRUN_FEATURES, inrunFeatures, policyMultiple, policySize, type PolicyNetwork } from './inrun.js';
 import { LinearPolicy } from './policy.js';
@@ -184,7 +187,7 @@ export function twinMultiple(agent: AgentFile, history: readonly EpochMetrics[],
 export function twinLevel(agent: AgentFile, history: readonly EpochMetrics[], classes: number): { multiple: number; scale: number; level: number } {
   const multiple = twinMultiple(agent, history, classes);
   const scale = lossScale(history.slice(0, warmupEpochs(history.length)));
-  return { multiple, scale, level: Math.round(multiple * scale * 1e4) / 1e4 };
+  return { multiple, scale, level: relativeLevel(multiple, scale) };
 }
 
 /**
@@ -197,7 +200,7 @@ export function inrunLevel(agent: AgentFile, warmup: readonly EpochMetrics[], cl
   if (checkAgent(agent).design !== 'inrun') throw new Error(`agent: inrunLevel needs an inrun agent, got design ${agent.design}`);
   const multiple = policyMultiple(agent.network as PolicyNetwork, agent.params, inrunFeatures(warmup, classes));
   const scale = lossScale(warmup);
-  return { multiple, scale, level: Math.round(multiple * scale * 1e4) / 1e4 };
+  return { multiple, scale, level: relativeLevel(multiple, scale) };
 }
 
 /** The agent as a controller: no flooding until its first decision, then its level until the next. */

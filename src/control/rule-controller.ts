@@ -3,23 +3,25 @@
  * for b epoch by epoch (`autoflood serve`, or a loop of your own): b = 0 through the warm-up (the
  * first 20% of the epochs, `warmupEpochs`), then b = c x the warm-up's loss scale (its lowest
  * validation loss) for the rest of the run, rounded to 1e-4 nats, as the in-run agent does
- * (`inrunLevel`) and as `tune` continues a warm-up (methods/branch.ts). The fixed rule's c is a
- * constant (`DEFAULT_RULE_MULTIPLE`, 0.8); the bound rule's is `boundMultiple` of the warm-up,
+ * (`inrunLevel`). The bound rule is the same as `--method bound` in `tune` (a warm-up continued,
+ * methods/branch.ts). The fixed rule differs from `--method rule` in `tune`, which trains a second
+ * run flooded from its first epoch at c x the warm-up's scale (and checks it against no flooding):
+ * in a single loop there is no second run. The fixed rule's c is a constant
+ * (`DEFAULT_RULE_MULTIPLE`, 0.8); the bound rule's is `boundMultiple` of the warm-up,
  * which reads its per-example loss statistics. Both are pure functions of the warm-up's epochs:
  * the same metrics give the same levels, however often they are asked.
  */
 import type { ControllerContext, EpochMetrics, FloodController } from '../train/controller.js';
-import { lossScale, warmupEpochs } from '../train/scale.js';
+import { lossScale, relativeLevel, warmupEpochs } from '../train/scale.js';
 import { OptionError } from '../core/errors.js';
 import { boundMultiple, noiseEstimate } from './inrun.js';
 
 /** A level b = c x scale, rounded to 1e-4 nats like every relative level. */
-const relative = (multiple: number, scale: number): number => Math.round(multiple * scale * 1e4) / 1e4;
 
 /** The fixed rule's level after a warm-up: b = multiple x its loss scale. */
 export function ruleLevel(warmup: readonly EpochMetrics[], multiple: number): { multiple: number; scale: number; level: number } {
   const scale = lossScale(warmup);
-  return { multiple, scale, level: relative(multiple, scale) };
+  return { multiple, scale, level: relativeLevel(multiple, scale) };
 }
 
 /**
@@ -33,7 +35,7 @@ export function boundRuleLevel(
   const noise = noiseEstimate(warmup);
   const multiple = boundMultiple(warmup, classes, factor);
   const scale = lossScale(warmup);
-  return { multiple, scale, level: relative(multiple, scale), noise: noise.rate, noiseEpoch: noise.epoch };
+  return { multiple, scale, level: relativeLevel(multiple, scale), noise: noise.rate, noiseEpoch: noise.epoch };
 }
 
 /** The warm-up of a run of `epochs` epochs out of its history so far, or an error naming what is missing. */

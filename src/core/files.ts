@@ -3,7 +3,7 @@
  * per-trial records are appended line by line so a crash loses at most the line in progress.
  */
 import { appendFile, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { accessSync, constants, existsSync, readFileSync, statfsSync, statSync } from 'node:fs';
+import { accessSync, constants, existsSync, statfsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
@@ -140,12 +140,6 @@ export function runFolderProblem(dir: string): string | undefined {
   return undefined;
 }
 
-/** Trainings a run folder holds: finished trials in its run log (trials.jsonl), or 1 for a finished single run. */
-export function savedTrainings(dir: string): number {
-  const log = path.join(dir, 'trials.jsonl');
-  if (existsSync(log)) return readFileSync(log, 'utf8').split('\n').filter((l) => l.trim().endsWith('}')).length;
-  return existsSync(path.join(dir, SUMMARY_FILE)) ? 1 : 0;
-}
 
 /**
  * Version of the run-folder layout this autoflood writes. 1: before summaries carried a kind

@@ -7,7 +7,7 @@
  * has not been refreshed for STALE_MS.
  */
 import { readFileSync, unlinkSync } from 'node:fs';
-import { readFile, rm, utimes, stat, writeFile } from 'node:fs/promises';
+import { readFile, rename, rm, utimes, stat, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { OptionError } from './errors.js';
@@ -40,6 +40,8 @@ export function alive(pid: number): boolean {
 
 /** Why `holder` still holds the lock, or undefined when it is stale. */
 async function stillHeld(file: string, holder: Partial<LockInfo>): Promise<string | undefined> {
+  // This pid, though this process never took the lock: a process before a restart that reused the pid.
+  if (holder.host === hostname() && holder.pid === process.pid) return held.has(file) ? 'this process' : undefined;
   if (holder.host === hostname() && holder.pid !== undefined) return alive(holder.pid) ? `pid ${holder.pid} on this host` : undefined;
   const age = Date.now() - (await stat(file)).mtimeMs;
   return age < STALE_MS ? `pid ${holder.pid ?? '?'} on ${holder.host ?? 'an unknown host'}` : undefined;
@@ -81,8 +83,12 @@ export async function lockRunFolder(dir: string): Promise<() => Promise<void>> {
       if (why !== undefined) {
         throw new OptionError('out', `${dir} is in use by ${why} since ${holder.since}; one run per folder at a time (if that process is gone, delete ${file})`);
       }
-      await rm(file, { force: true });
-      if (!(await create(file, mine))) throw new OptionError('out', `${dir} was taken by another process at the same moment; one run per folder at a time`);
+      // Taken over by renaming the stale lock away first: of two processes taking it over at once,
+      // only one rename succeeds, and the other is refused instead of removing the winner's new lock.
+      const stale = `${file}.stale-${process.pid}`;
+      const moved = await rename(file, stale).then(() => true, () => false);
+      await rm(stale, { force: true });
+      if (!moved || !(await create(file, mine))) throw new OptionError('out', `${dir} was taken by another process at the same moment; one run per folder at a time`);
     }
     if (timer === undefined) {
       timer = setInterval(() => {
@@ -103,7 +109,9 @@ export async function lockRunFolder(dir: string): Promise<() => Promise<void>> {
       return;
     }
     held.delete(file);
-    await rm(file, { force: true });
+    // Only our own lock: one taken over after ours was judged stale is someone else's now.
+    const holder = readLock(await readFile(file, 'utf8').catch(() => ''));
+    if (holder.pid === process.pid && holder.host === hostname()) await rm(file, { force: true });
   };
 }
 

@@ -30,10 +30,15 @@ export function warmupOf(config: TrainConfig, done: Done): { warmup: TrialResult
  * (its history and the task's classes) to c. One run in all.
  */
 export function branchPlan(method: Method, config: TrainConfig, choose: (warmup: TrialResult) => number): MethodPlan {
+  // Asked again every round and for the outcome: the choice (a policy network's, say) is made once.
+  let memo: { warmupId: string; trial: TrialSpec; multiple: number; scale: number } | undefined;
   const chosen = (done: Done) => {
     const w = warmupOf(config, done) as { warmup: TrialResult; scale: number };
-    const multiple = choose(w.warmup);
-    return { trial: branchTrial(config, w.scale, multiple, method), multiple, scale: w.scale };
+    if (memo?.warmupId !== w.warmup.id) {
+      const multiple = choose(w.warmup);
+      memo = { warmupId: w.warmup.id, trial: branchTrial(config, w.scale, multiple, method), multiple, scale: w.scale };
+    }
+    return memo;
   };
   return {
     method,

@@ -5,7 +5,7 @@
  */
 import { OptionError } from '../core/errors.js';
 import type { TrainConfig } from '../train/config.js';
-import { RELATIVE_LEVELS, warmupEpochs } from '../train/scale.js';
+import { RELATIVE_LEVELS, relativeLevel, warmupEpochs } from '../train/scale.js';
 import { makeTrial, type TrialSpec } from '../trials/trial.js';
 
 /** The warm-up trial that measures a task's scale (b = 0, stopped after the warm-up). */
@@ -16,5 +16,5 @@ export function scaleTrial(config: TrainConfig): TrialSpec {
 /** Flood levels b = c x scale, rounded to 4 decimals (1e-4 nats), without repeats. */
 export function relativeLevels(scale: number, multiples: readonly number[] = RELATIVE_LEVELS): number[] {
   if (!(Number.isFinite(scale) && scale > 0)) throw new OptionError('scale', `expected a loss > 0, got ${scale}`);
-  return [...new Set(multiples.map((c) => Math.round(c * scale * 1e4) / 1e4))].sort((a, b) => a - b);
+  return [...new Set(multiples.map((c) => relativeLevel(c, scale)))].sort((a, b) => a - b);
 }

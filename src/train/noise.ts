@@ -33,9 +33,13 @@ function quantile(sorted: Float64Array | Float32Array, q: number): number {
  * the values hold no second group (the components merge).
  */
 export function upperMixtureWeight(values: ArrayLike<number>): number {
-  const n = values.length;
+  return upperWeightOfSorted(Float64Array.from(values).sort());
+}
+
+/** `upperMixtureWeight` of values already sorted ascending. */
+function upperWeightOfSorted(sorted: Float64Array): number {
+  const n = sorted.length;
   if (n < 4) return 0;
-  const sorted = Float64Array.from(values).sort();
   let m = [quantile(sorted, 0.25), quantile(sorted, 0.9)];
   const spread = Math.max(1e-6, sorted[n - 1] - sorted[0]);
   if (m[1] - m[0] < 1e-6 * spread) return 0;
@@ -83,6 +87,6 @@ export function lossStats(losses: ArrayLike<number>, classes: number): LossStats
   return {
     lossQuantiles: LOSS_QUANTILES.map((q) => quantile(sorted, q)),
     highLossShare: high / Math.max(1, sorted.length),
-    noisyShare: upperMixtureWeight(logs),
+    noisyShare: upperWeightOfSorted(logs),
   };
 }

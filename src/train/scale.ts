@@ -9,6 +9,14 @@ import type { EpochMetrics } from './controller.js';
 /** The default levels relative to the scale: b = c x scale for c in 0, 0.1, ..., 1.0 (11 levels). */
 export const RELATIVE_LEVELS: readonly number[] = [0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1];
 
+/**
+ * The level b = c x scale, rounded to 1e-4 nats: levels are training settings, so the same multiple
+ * of the same scale must give the same level (and the same trial) wherever it is computed.
+ */
+export function relativeLevel(multiple: number, scale: number): number {
+  return Math.round(multiple * scale * 1e4) / 1e4;
+}
+
 /** Share of a run's epochs trained without flooding to measure its loss scale (the searches' warm-up). */
 export const WARMUP_FRACTION = 0.2;
 

@@ -5,12 +5,13 @@
  *
  * Segments (trials that stop early or continue another) leave their trainer's checkpoint in
  * checkpoints/<trial id>.ckpt, written before their log line, so whatever continues them finds
- * it after a crash too. A checkpoint is deleted once the trials continuing it have finished.
+ * it after a crash too. Checkpoints are deleted when the run folder's work is done.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { appendJsonl, readJsonl, writeJsonl } from '../core/files.js';
+import { appendJsonl, readJsonl, SUMMARY_FILE, writeJsonl } from '../core/files.js';
 import type { EpochMetrics } from '../train/controller.js';
 import type { BatchOptions, Runner } from './runner.js';
 import type { TrialJob, TrialResult, TrialSpec } from './trial.js';
@@ -23,6 +24,15 @@ const LEGACY_FILE = 'grid.jsonl';
 /** Reads the finished trials of a run folder (a torn last line, killed mid-write, is skipped). */
 export function readRunLog(dir: string): Promise<TrialResult[]> {
   return readJsonl<TrialResult>(path.join(dir, RUN_LOG_FILE));
+}
+
+/** Trainings a run folder holds: finished trials in its run log (plain or packed), or 1 for a finished single run. */
+export function savedTrainings(dir: string): number {
+  const log = path.join(dir, RUN_LOG_FILE);
+  const count = (text: string) => text.split('\n').filter((l) => l.trim().endsWith('}')).length;
+  if (existsSync(log)) return count(readFileSync(log, 'utf8'));
+  if (existsSync(`${log}.gz`)) return count(gunzipSync(readFileSync(`${log}.gz`)).toString('utf8'));
+  return existsSync(path.join(dir, SUMMARY_FILE)) ? 1 : 0;
 }
 
 /** A run folder's log of finished trials: open it, skip what it holds, append each trial as it finishes. */
@@ -47,7 +57,8 @@ export class RunLog {
     }
     const file = path.join(dir, RUN_LOG_FILE);
     const saved = await readRunLog(dir);
-    if (existsSync(file)) await writeJsonl(file, saved);
+    // Rewritten whole (a torn last line dropped; a packed log, trials.jsonl.gz, unpacked to append to).
+    if (existsSync(file) || existsSync(`${file}.gz`)) await writeJsonl(file, saved);
     return new RunLog(dir, saved);
   }
 
@@ -73,10 +84,6 @@ export class RunLog {
     await mkdir(path.dirname(file), { recursive: true });
     await writeFile(`${file}.tmp`, bytes);
     await rename(`${file}.tmp`, file);
-  }
-
-  async deleteCheckpoint(id: string): Promise<void> {
-    await rm(this.checkpointFile(id), { force: true });
   }
 
   /** Deletes every checkpoint left (when the run is complete). */
@@ -143,7 +150,7 @@ export async function runLogged(log: RunLog, trials: TrialSpec[], runner: Runner
     },
   };
   if (jobs.length > 0) await runner.run(jobs, batch);
-  // The states these trials continued are no longer needed.
-  for (const from of new Set(todo.map((t) => t.segment?.from))) if (from !== undefined) await log.deleteCheckpoint(from);
+  // Checkpoints stay until the run folder's work is done (inRunFolder deletes them): a later round
+  // may continue the same state again (a warm-up continued by a branch, then by halving's next rung).
   return { results: trials.map((t) => log.get(t.id) as TrialResult), ranNow: todo.length };
 }

@@ -215,12 +215,12 @@ describe('Ctrl-C on a terminal', { skip: hasScript ? false : 'util-linux script 
 
 describe('help', () => {
   it('an unknown flag is a usage error: exit 2, one line and the hint to --help', async () => {
-    const r = await autoflood(['train', '--hidden', '-1']);
+    const r = await autoflood(['train', '--xyzzy', '-1']);
     assert.equal(r.code, 2);
-    assert.equal(r.stderr, "error: unknown option '--hidden'\n(see autoflood train --help)\n");
+    assert.equal(r.stderr, "error: unknown option '--xyzzy'\n(see autoflood train --help)\n");
   });
 
-  for (const command of [['train'], ['grid'], ['tune'], ['train-agent'], ['evaluate-agent'], ['fit-rule'], ['reproduce', 'synthetic'], ['reproduce', 'benchmark'], ['report'], ['data', 'fetch']]) {
+  for (const command of [['train'], ['grid'], ['tune'], ['train-agent'], ['evaluate-agent'], ['fit-rule'], ['reproduce', 'synthetic'], ['reproduce', 'benchmark'], ['report'], ['data', 'fetch'], ['suggest'], ['serve'], ['worker']]) {
     it(`${command.join(' ')} --help shows an example and each default once`, async () => {
       const { stdout } = await promisify(execFile)(process.execPath, [...NODE_ARGS, ...command, '--help']);
       assert.match(stdout, /\nExample:\n {2}autoflood /);

@@ -82,7 +82,7 @@ describe('the packed package, installed and used without TypeScript', { timeout:
     for (const needed of ['LICENSE', 'README.md', 'package.json', 'bin/autoflood.mjs', 'dist/src/index.js', 'dist/src/index.d.ts', 'dist/src/trials/worker.js', 'agents/default-agent.json', 'agents/steps-agent.json', 'agents/default-rule.json', 'envs/broad.json', 'envs/fashion-mnist-heldout.json', 'envs/synthetic-heldout.json', 'envs/digits-heldout.json']) {
       assert.ok(files.includes(needed), `the tarball lacks ${needed}`);
     }
-    const unwanted = files.filter((f) => /^(test|bench|\.ci|runs|src|examples|docs|results)\//.test(f) || /^(agents|envs)\/.*\.(?!json$)[^.]+$/.test(f) || (f.endsWith('.ts') && !f.endsWith('.d.ts')));
+    const unwanted = files.filter((f) => /^(test|bench|\.ci|runs|src|examples|docs|results)\//.test(f) || /^(agents|envs)\/.*\.(?!json$|md$)[^.]+$/.test(f) || (f.endsWith('.ts') && !f.endsWith('.d.ts')));
     assert.deepEqual(unwanted, []);
   });
 

@@ -37,7 +37,7 @@ const pg = LEARNER_DEFAULTS;
 
 export const trainAgentCommand: CommandSpec<TrainAgentFlags, { agent: AgentFile; curve: LearningPoint[] | LearnerPoint[]; families?: FamilyCheck[]; summary?: InrunSummary }> = {
   name: ['train-agent'],
-  description: 'train the flood-level agent on a task distribution (cross-entropy method over a linear policy)',
+  description: 'train the flood-level agent on a task distribution (twin, steps: the cross-entropy method; inrun: policy gradient)',
   example: 'autoflood train-agent --design twin --instances 48 --seed 3 --out runs/agents/mine',
   flags: [
     tasksFlag('task distribution to train on', 'broad'),

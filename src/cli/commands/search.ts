@@ -147,7 +147,7 @@ interface TuneFlags extends MethodFlags {
 
 export const tuneCommand: CommandSpec<TuneFlags, Results<TuneSummary>> = {
   name: ['tune'],
-  description: 'find the flood level for a dataset: agent, heuristic, fixed rule, successive halving, PBT, grid, compared',
+  description: 'find the flood level for a dataset: agent, noise-bound rule, heuristic, fixed rule, successive halving, PBT, grid, compared',
   example: 'autoflood tune --dataset two-gaussians --noise 0.1 --epochs 100 --width 100 --method all',
   flags: [
     ...trainFlags(['flood', 'seed']),

@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { claimRunFolder } from '../../../src/core/files.js';
-import { compareMethods, planOf, type Method } from '../../../src/methods/compare.js';
+import { compareMethods, type Method } from '../../../src/methods/compare.js';
 import { readRule, RULE_FILE } from '../../../src/methods/rule.js';
 import { renderReport } from '../../../src/report/index.js';
 import { fitRule } from '../../../src/studies/fit-rule.js';
@@ -41,7 +41,6 @@ describe('compareMethods with real trainings', () => {
     const of = (m: Method) => full.outcomes.find((o) => o.method === m) as (typeof full.outcomes)[number];
     assert.equal(of('grid').levels?.length, 11);
     assert.ok(of('sh').epochs < of('grid').epochs / 3, `sh ${of('sh').epochs} epochs, grid ${of('grid').epochs}`);
-    assert.equal(planOf('rule', config, spec).method, 'rule');
   });
 
   it('a PBT member that copied another continues its exact history', async () => {
@@ -57,6 +56,20 @@ describe('compareMethods with real trainings', () => {
       const strip = (m: { wallSeconds: number }) => ({ ...m, wallSeconds: 0 });
       assert.deepEqual(copy.history.slice(0, source.history.length).map(strip), source.history.map(strip));
     }
+  });
+});
+
+describe('methods that continue the same warm-up', () => {
+  it('the bound rule\'s branch and halving\'s first rung share the warm-up\'s b = 0 trial: both continue it (a 5-epoch run)', async () => {
+    // With 11 levels and eta 3, halving's first rung is round(5 / 9) = 1 epoch, the warm-up's length
+    // too: its b = 0 trial is the warm-up, continued by the bound rule in one round and by the next rung later.
+    const config = tinyConfig({ epochs: 5, seed: 8 });
+    const dir = await tmpDir('compare');
+    const run = await localRun(dir);
+    const { outcomes } = await compareMethods([config], { methods: ['bound', 'sh', 'none'] }, run);
+    await run.close();
+    assert.deepEqual(outcomes.map((o) => o.method), ['bound', 'sh', 'none']);
+    assert.ok(outcomes.every((o) => o.readouts.last.epoch === 5));
   });
 });
 

@@ -22,8 +22,8 @@ function agentFile(seed: number): AgentFile {
 const tmp = () => tmpDir('tune');
 const tinyTask = (overrides = {}) => tinyConfig({ seed: 5, epochs: 10, ...overrides });
 
-describe('tune --method all', () => {
-  it('runs agent, heuristic, grid and no flooding end to end and writes the comparison', async () => {
+describe('tune', () => {
+  it('runs agent, heuristic, grid and no flooding end to end and writes the comparison (every method: test/integration/studies/compare.test.ts)', async () => {
     const dir = await tmp();
     const agentPath = path.join(dir, 'agent.json');
     await saveAgent(agentPath, agentFile(2));

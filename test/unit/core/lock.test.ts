@@ -35,5 +35,15 @@ describe('the run folder lock', () => {
       assert.ok(!existsSync(path.join(dir, LOCK_FILE)), 'released');
     }
   });
+
+  it('a lock naming this pid that this process never took is stale (a restart reused the pid); a release leaves a lock that is no longer ours', async () => {
+    const dir = await lockWith(holder(process.pid));
+    const release = await lockRunFolder(dir);
+    assert.notEqual(JSON.parse(readFileSync(path.join(dir, LOCK_FILE), 'utf8')).since, 'then', 'taken over');
+    // Someone took the folder over meanwhile (our lock judged stale from another host, say).
+    await writeFile(path.join(dir, LOCK_FILE), holder(1, 'elsewhere'));
+    await release();
+    assert.equal(JSON.parse(readFileSync(path.join(dir, LOCK_FILE), 'utf8')).host, 'elsewhere', 'the other holder\'s lock stays');
+  });
 });
 
