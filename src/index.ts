@@ -15,8 +15,6 @@
  *   (a `QueueRunner` for machines on a Redis queue): `runGrid`, `tune`, `evaluateAgent`.
  * - Data, models, backends: `loadDataset`, `buildModel`, `initBackend`.
  */
-import { packageFile } from './core/files.js';
-
 export { flood, iflood, checkFloodLevel } from './core/flood.js';
 export { OptionError, TrialFailed } from './core/errors.js';
 export { initBackend, describeBackend, type BackendInfo, type BackendChoice } from './backend/index.js';
@@ -31,6 +29,8 @@ export { runTrain, type TrainSummary } from './train/run-train.js';
 export { loadTasks, type TaskDistribution, type TaskFile } from './tasks/tasks.js';
 export { HeuristicController, HEURISTIC_DEFAULTS, type HeuristicOptions } from './control/heuristic.js';
 export { AgentController, loadAgent, twinLevel, twinMultiple, inrunLevel, type AgentFile } from './control/agent.js';
+export { DEFAULT_AGENT_FILE, INRUN_AGENT_FILE, STEPS_AGENT_FILE } from './control/shipped.js';
+export { DEFAULT_RULE_FILE, defaultRuleMultiple } from './methods/rule.js';
 export { RuleController, BoundController, ruleLevel, boundRuleLevel } from './control/rule-controller.js';
 export { readLog, parseLog, LOG_FORMATS, type TrainingLog, type LogReadOptions, type LogFormat } from './train/logs.js';
 export { startServer, type ServeOptions, type RunningServer } from './serve/server.js';
@@ -45,23 +45,3 @@ export { summarizeGrid, chooseLevel } from './methods/select.js';
 export { runGrid, type GridOptions, type GridSummary } from './studies/grid.js';
 export { tune, type TuneOptions, type TuneSummary } from './studies/tune.js';
 export { evaluateAgent, type EvaluateOptions, type EvaluateSummary } from './studies/evaluate-agent.js';
-
-/**
- * Path of the agent shipped with the package (agents/default-agent.json, design twin, trained by
- * the command in agents/README.md), for `loadAgent` and `twinLevel`. The same file the CLI's
- * `--agent` defaults to.
- */
-export const DEFAULT_AGENT_FILE = packageFile('agents/default-agent.json');
-
-/**
- * Path of the shipped in-run agent (agents/inrun-agent.json, design inrun): one run, b = c x its
- * warm-up's scale from what the warm-up shows of its label noise; an `AgentController`, or
- * `inrunLevel` on the warm-up's epochs (below the twin on the held-out families; docs/agent.md).
- */
-export const INRUN_AGENT_FILE = packageFile('agents/inrun-agent.json');
-
-/**
- * Path of the shipped `steps` agent (agents/steps-agent.json): an `AgentController` that sets b at
- * its decision epochs of a single run (below the twin on the held-out families; docs/agent.md).
- */
-export const STEPS_AGENT_FILE = packageFile('agents/steps-agent.json');

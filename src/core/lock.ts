@@ -1,7 +1,7 @@
 /**
  * One process per run folder: whatever writes a run folder (a training, a search, a queue
  * coordinator) locks it with a lock file (run.lock: `{ pid, host, since }`) and keeps it until it
- * is done or its process exits. A second process on the same folder is refused, naming the
+ * is done or its process exits. The same lock guards other files (serve's state file). A second process on the same folder is refused, naming the
  * holder, before it reads or writes anything there. A lock whose holder is gone is taken over: on
  * the same host, when its process no longer exists; from another host (a shared folder), when it
  * has not been refreshed for STALE_MS.
@@ -67,28 +67,52 @@ async function create(file: string, info: LockInfo): Promise<boolean> {
   }
 }
 
+/** What a lock guards, for the error that refuses it: the option that named it, the thing, and its rule. */
+export interface LockSubject {
+  /** The option whose value the thing is ('out' for a run folder). */
+  option: string;
+  /** The thing locked, as the user named it (a folder, a state file). */
+  what: string;
+  /** The rule, e.g. "one run per folder at a time". */
+  rule: string;
+}
+
 /**
  * Locks the existing folder `dir` for this process. Throws an OptionError on `out` when another
  * live process holds it.
  * @returns the release; the lock is also released when the process exits.
  */
-export async function lockRunFolder(dir: string): Promise<() => Promise<void>> {
-  const file = path.resolve(dir, LOCK_FILE);
+export function lockRunFolder(dir: string): Promise<() => Promise<void>> {
+  return lockFile(path.resolve(dir, LOCK_FILE), { option: 'out', what: dir, rule: 'one run per folder at a time' });
+}
+
+/**
+ * Locks `file` (a lock file beside what it guards) for this process, as `lockRunFolder` does for a
+ * run folder. Throws an OptionError on the subject's option when another live process holds it.
+ */
+export async function lockFile(file: string, subject: LockSubject): Promise<() => Promise<void>> {
   const claims = held.get(file);
   if (claims === undefined) {
     const mine: LockInfo = { pid: process.pid, host: hostname(), since: new Date().toISOString() };
-    if (!(await create(file, mine))) {
+    const made = async () => {
+      try {
+        return await create(file, mine);
+      } catch (err) {
+        throw new OptionError(subject.option, `${subject.what}: cannot make the lock file ${file} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+      }
+    };
+    if (!(await made())) {
       const holder = readLock(await readFile(file, 'utf8').catch(() => ''));
       const why = await stillHeld(file, holder);
       if (why !== undefined) {
-        throw new OptionError('out', `${dir} is in use by ${why} since ${holder.since}; one run per folder at a time (if that process is gone, delete ${file})`);
+        throw new OptionError(subject.option, `${subject.what} is in use by ${why} since ${holder.since}; ${subject.rule} (if that process is gone, delete ${file})`);
       }
       // Taken over by renaming the stale lock away first: of two processes taking it over at once,
       // only one rename succeeds, and the other is refused instead of removing the winner's new lock.
       const stale = `${file}.stale-${process.pid}`;
       const moved = await rename(file, stale).then(() => true, () => false);
       await rm(stale, { force: true });
-      if (!moved || !(await create(file, mine))) throw new OptionError('out', `${dir} was taken by another process at the same moment; one run per folder at a time`);
+      if (!moved || !(await made())) throw new OptionError(subject.option, `${subject.what} was taken by another process at the same moment; ${subject.rule}`);
     }
     if (timer === undefined) {
       timer = setInterval(() => {

@@ -4,7 +4,8 @@
  * beat this one number, its adaptivity adds nothing. Rule files hold the fitted c and the table
  * it was chosen from.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { packageFile } from '../core/files.js';
 import { stat, type Stat } from '../core/stats.js';
 import type { TrainConfig } from '../train/config.js';
 import { lossScale, score } from '../train/scale.js';
@@ -20,6 +21,14 @@ import { relativeLevels, scaleTrial } from './relative.js';
 export const DEFAULT_RULE_MULTIPLE = 0.8;
 
 export const RULE_FILE = 'rule.json';
+
+/** The rule shipped with the package (agents/README.md says how it was fitted). */
+export const DEFAULT_RULE_FILE = packageFile('agents/default-rule.json');
+
+/** The shipped rule's multiple, or DEFAULT_RULE_MULTIPLE without one. */
+export function defaultRuleMultiple(): number {
+  return existsSync(DEFAULT_RULE_FILE) ? readRule(DEFAULT_RULE_FILE).multiple : DEFAULT_RULE_MULTIPLE;
+}
 
 export interface RuleRow {
   multiple: number;

@@ -128,7 +128,8 @@ function serial(): <T>(work: () => Promise<T>) => Promise<T> {
 
 /** Host names a request to a server on a loopback address may carry. */
 const LOCAL_NAMES = new Set(['localhost', '127.0.0.1', '::1']);
-const isLoopback = (host: string): boolean => host === 'localhost' || host === '::1' || /^127\./.test(host);
+/** Whether a host name or address is this machine's loopback. */
+export const isLoopback = (host: string): boolean => host === 'localhost' || host === '::1' || /^127\./.test(host);
 /** The name of a Host header without its port ('[::1]:80' -> '::1'). */
 function hostOf(header: string | undefined): string {
   const h = (header ?? '').trim().toLowerCase();

@@ -3,14 +3,13 @@
  * whole after every change, before the client hears of it, by writing a temporary file beside it,
  * flushing it to disk and renaming it over the old one; so a server killed at any moment (SIGKILL
  * included) leaves the state of its last answered request or of the one before, never a torn
- * file. One server per state file: `<file>.lock` holds its pid and host, and a lock whose process
- * is gone (on this host) is taken over.
+ * file. One server per state file: `<file>.lock` holds its pid and host (the run-folder lock of
+ * core/lock.ts), and a lock whose process is gone is taken over.
  */
-import { existsSync, unlinkSync } from 'node:fs';
-import { open, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { hostname } from 'node:os';
+import { existsSync } from 'node:fs';
+import { open, readFile, rename } from 'node:fs/promises';
 import path from 'node:path';
-import { alive } from '../core/lock.js';
+import { lockFile } from '../core/lock.js';
 import type { RunData } from './runs.js';
 
 export const STATE_KIND = 'autoflood-serve-state';
@@ -52,44 +51,10 @@ export async function writeState(file: string, runs: readonly RunData[]): Promis
 }
 
 /**
- * Locks a state file for this process (`<file>.lock`); throws naming the holder when a live
- * process holds it. Returns the release.
+ * Locks a state file for this process (`<file>.lock`, core/lock.ts); throws naming the holder when
+ * a live process holds it. Returns the release.
  */
 export async function lockState(file: string): Promise<() => Promise<void>> {
-  const lock = `${file}.lock`;
-  const mine = JSON.stringify({ pid: process.pid, host: hostname(), since: new Date().toISOString() });
-  const take = async () => writeFile(lock, `${mine}\n`, { flag: 'wx' }).then(() => true, (err: NodeJS.ErrnoException) => {
-    if (err.code === 'EEXIST') return false;
-    if (err.code === 'ENOENT') throw new Error(`${file}: no folder ${path.dirname(file)} to keep it in`);
-    throw new Error(`${lock}: cannot make the lock file (${err.code ?? err.message})`);
-  });
-  if (!(await take())) {
-    let holder: { pid?: number; host?: string; since?: string } = {};
-    try {
-      holder = JSON.parse(await readFile(lock, 'utf8')) as typeof holder;
-    } catch {
-      // A torn lock file holds nothing.
-    }
-    const live = holder.pid !== undefined && (holder.host !== hostname() || alive(holder.pid));
-    if (live) throw new Error(`${file} is in use by the server of pid ${holder.pid} on ${holder.host} since ${holder.since}; one server per state file (if it is gone, delete ${lock})`);
-    await rm(lock, { force: true });
-    if (!(await take())) throw new Error(`${file} was taken by another server at the same moment; one server per state file`);
-  }
-  let released = false;
-  const release = async () => {
-    if (released) return;
-    released = true;
-    process.off('exit', releaseSync);
-    await rm(lock, { force: true });
-  };
-  const releaseSync = () => {
-    try {
-      // Synchronous at exit.
-      if (!released) unlinkSync(lock);
-    } catch {
-      // Already gone.
-    }
-  };
-  process.once('exit', releaseSync);
-  return release;
+  if (!existsSync(path.dirname(path.resolve(file)))) throw new Error(`${file}: no folder ${path.dirname(file)} to keep it in`);
+  return lockFile(`${file}.lock`, { option: 'state', what: file, rule: 'one server per state file' });
 }

@@ -1,14 +1,13 @@
 /** `autoflood grid`, `tune` and `evaluate-agent`: many trainings on the worker pool, compared. */
-import { existsSync } from 'node:fs';
 import { OptionError } from '../../core/errors.js';
-import { packageFile } from '../../core/files.js';
 import { boolean, integer, real, text, type ValueKind } from '../../core/values.js';
 import { METHODS, type Method } from '../../methods/compare.js';
 import { HALVING_DEFAULTS } from '../../methods/halving.js';
 import { levelGrid } from '../../methods/levels.js';
 import { PBT_DEFAULTS } from '../../methods/pbt.js';
 import { DEFAULT_BOUND_FACTOR } from '../../methods/bound.js';
-import { DEFAULT_RULE_MULTIPLE, readRule, type RuleFile } from '../../methods/rule.js';
+import { DEFAULT_RULE_MULTIPLE, defaultRuleMultiple, type RuleFile } from '../../methods/rule.js';
+import { DEFAULT_AGENT_FILE } from '../../control/shipped.js';
 import { READINGS } from '../../methods/select.js';
 import { countStat, level, pct, READING_SHORT } from '../../report/format.js';
 import { evaluateAgent, type EvaluateSummary } from '../../studies/evaluate-agent.js';
@@ -22,13 +21,6 @@ import { poolFlags, seedsKind, tasksFlag, tasksSlug, trainFlags, UsageError, usa
 import { checkAgentFile, prepareTask, warnHighLevels, type Task } from '../task.js';
 import { datasetSlug } from './train.js';
 
-/** The agent shipped with the package, trained by the command in agents/README.md. */
-export const DEFAULT_AGENT = packageFile('agents/default-agent.json');
-/** The fixed rule shipped with the package, fitted by the command in agents/README.md. */
-export const DEFAULT_RULE = packageFile('agents/default-rule.json');
-
-/** The committed rule's multiple, or the built-in guess when there is none (read only by commands that use it). */
-const defaultMultiple = (): number => (existsSync(DEFAULT_RULE) ? readRule(DEFAULT_RULE).multiple : DEFAULT_RULE_MULTIPLE);
 
 const seedsFlag = (help: string): Flag => ({ key: 'seeds', flag: '--seeds <n>', help, kind: seedsKind, default: [0], defaultText: '1' });
 
@@ -101,7 +93,7 @@ interface MethodFlags extends PoolFlags {
 
 const methodFlags = (defaults: { method: Method[]; methodText: string }): Flag[] => [
   { key: 'method', flag: '--method <names>', help: `${METHODS.join(' | ')}, comma-separated, or all`, kind: methodsKind, default: defaults.method, defaultText: defaults.methodText },
-  { key: 'agent', flag: '--agent <path>', help: 'agent file', kind: text, default: DEFAULT_AGENT, defaultText: 'the committed agents/default-agent.json' },
+  { key: 'agent', flag: '--agent <path>', help: 'agent file', kind: text, default: DEFAULT_AGENT_FILE, defaultText: 'the committed agents/default-agent.json' },
   { key: 'levels', flag: '--levels <grid>', help: 'flood levels of grid, sh and pbt', kind: levelGrid, defaultText: '0, 0.1, ..., 1 x the task\'s loss scale' },
   { key: 'ruleMultiple', flag: '--rule-multiple <c>', help: 'the fixed rule: b = c x the task\'s loss scale', kind: real({ min: 0 }), defaultText: `from agents/default-rule.json (${DEFAULT_RULE_MULTIPLE} without one)` },
   { key: 'boundFactor', flag: '--bound-factor <f>', help: 'the noise-bound rule: b = f x the entropy of the noise its warm-up estimates', kind: real({ min: 0 }), default: DEFAULT_BOUND_FACTOR },
@@ -118,7 +110,7 @@ function specOf(o: MethodFlags, epochs: number) {
   if (o.pbtInterval >= epochs) throw new UsageError(`--pbt-interval: expected fewer than the run's ${epochs} epochs, got ${o.pbtInterval}`);
   return {
     methods: o.method, levels: o.levels, agentPath: o.agent,
-    ruleMultiple: o.method.includes('rule') ? (o.ruleMultiple ?? defaultMultiple()) : undefined,
+    ruleMultiple: o.method.includes('rule') ? (o.ruleMultiple ?? defaultRuleMultiple()) : undefined,
     boundFactor: o.method.includes('bound') ? o.boundFactor : undefined,
     halving: { eta: o.eta, minEpochs: o.minEpochs }, pbt: { population: o.population, interval: o.pbtInterval },
     check: o.check,

@@ -7,17 +7,16 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { OptionError } from '../../core/errors.js';
-import { packageFile } from '../../core/files.js';
+import { INRUN_AGENT_FILE, STEPS_AGENT_FILE } from '../../control/shipped.js';
 import { integer, listOf, real, text } from '../../core/values.js';
 import { DEFAULT_BOUND_FACTOR } from '../../methods/bound.js';
-import { DEFAULT_RULE_MULTIPLE, readRule } from '../../methods/rule.js';
+import { DEFAULT_RULE_MULTIPLE, defaultRuleMultiple } from '../../methods/rule.js';
 import type { NamedAgent } from '../../serve/runs.js';
 import type { CommandSpec } from '../command.js';
 import { UsageError, usageOf, type Flag } from '../options.js';
 
 /** The shipped in-run agents, the first found is the default of method agent. */
-const DEFAULT_AGENTS = ['agents/inrun-agent.json', 'agents/steps-agent.json'];
-const DEFAULT_RULE = packageFile('agents/default-rule.json');
+const DEFAULT_AGENTS = [INRUN_AGENT_FILE, STEPS_AGENT_FILE];
 /** The environment variable a token may come from (not the command line, where `ps` shows it). */
 export const TOKEN_ENV = 'AUTOFLOOD_TOKEN';
 
@@ -47,7 +46,6 @@ const SERVE_FLAGS: Flag[] = [
   { key: 'maxRuns', flag: '--max-runs <n>', help: 'most runs kept at once', kind: integer(1, 1_000_000), default: 1000 },
 ];
 
-const isLoopback = (host: string): boolean => host === 'localhost' || host === '::1' || /^127\./.test(host);
 
 export const serveCommand: CommandSpec<ServeFlags, void> = {
   name: ['serve'],
@@ -58,7 +56,7 @@ export const serveCommand: CommandSpec<ServeFlags, void> = {
   ownsInterrupt: true,
   async prepare(o) {
     const { loadAgent } = await import('../../control/agent.js');
-    const files = o.agent ?? DEFAULT_AGENTS.map((f) => packageFile(f)).filter((f) => existsSync(f)).slice(0, 1);
+    const files = o.agent ?? DEFAULT_AGENTS.filter((f) => existsSync(f)).slice(0, 1);
     o.agents = [];
     for (const file of files) {
       let agent;
@@ -77,9 +75,9 @@ export const serveCommand: CommandSpec<ServeFlags, void> = {
     }
   },
   async run(o, { logger }) {
-    const { startServer } = await import('../../serve/server.js');
+    const { startServer, isLoopback } = await import('../../serve/server.js');
     const token = o.token ?? (process.env[TOKEN_ENV] === undefined || process.env[TOKEN_ENV] === '' ? undefined : process.env[TOKEN_ENV]);
-    const ruleMultiple = o.ruleMultiple ?? (existsSync(DEFAULT_RULE) ? readRule(DEFAULT_RULE).multiple : DEFAULT_RULE_MULTIPLE);
+    const ruleMultiple = o.ruleMultiple ?? defaultRuleMultiple();
     let server;
     try {
       server = await startServer({

@@ -8,21 +8,18 @@
  * 20%). Prints b, how it was found and one line to paste for PyTorch, Keras and TensorFlow.js
  * (stdout; `--json` for scripts). Starts no backend and writes nothing.
  */
-import { existsSync } from 'node:fs';
 import { OptionError } from '../../core/errors.js';
-import { packageFile } from '../../core/files.js';
 import { integer, oneOf, real, text } from '../../core/values.js';
 import type { AgentFile } from '../../control/agent.js';
+import { DEFAULT_AGENT_FILE } from '../../control/shipped.js';
 import { DEFAULT_BOUND_FACTOR } from '../../methods/bound.js';
-import { DEFAULT_RULE_MULTIPLE, readRule } from '../../methods/rule.js';
+import { DEFAULT_RULE_MULTIPLE, defaultRuleMultiple } from '../../methods/rule.js';
 import { ACCURACY_UNITS, LOG_FORMATS, readLog, requireFields, type AccuracyUnits, type LogField, type LogFormatChoice, type TrainingLog } from '../../train/logs.js';
 import { warmupEpochs } from '../../train/scale.js';
 import type { CommandSpec } from '../command.js';
 import { UsageError, usageOf, type Flag } from '../options.js';
 
 /** The twin agent and the rule shipped with the package. */
-const DEFAULT_AGENT = packageFile('agents/default-agent.json');
-const DEFAULT_RULE = packageFile('agents/default-rule.json');
 
 export const SUGGEST_METHODS = ['agent', 'rule', 'bound'] as const;
 type SuggestMethod = (typeof SUGGEST_METHODS)[number];
@@ -109,7 +106,7 @@ async function suggest(o: SuggestFlags): Promise<Suggestion> {
   const scaleWords = (scale: number) => `the loss scale ${fmt(scale)} (the lowest validation loss of the first ${w} of ${n} epochs)`;
   const later = `Train again (the same data and initial weights): the first ${w}/${n} of the epochs without flooding, then every mini-batch loss flooded at b.`;
   if (o.method === 'rule') {
-    const multiple = o.ruleMultiple ?? (existsSync(DEFAULT_RULE) ? readRule(DEFAULT_RULE).multiple : DEFAULT_RULE_MULTIPLE);
+    const multiple = o.ruleMultiple ?? defaultRuleMultiple();
     const { scale, level } = rules.ruleLevel(warmup, multiple);
     const source = o.ruleMultiple === undefined ? ' (agents/default-rule.json)' : ' (--rule-multiple)';
     return {
@@ -128,7 +125,7 @@ async function suggest(o: SuggestFlags): Promise<Suggestion> {
     };
   }
   const agent = o.loadedAgent as AgentFile;
-  const file = o.agent === DEFAULT_AGENT ? 'agents/default-agent.json' : o.agent;
+  const file = o.agent === DEFAULT_AGENT_FILE ? 'agents/default-agent.json' : o.agent;
   if (agent.design === 'twin') {
     const r = agentModule.twinLevel(agent, history, classes as number);
     return {
@@ -206,7 +203,7 @@ const SUGGEST_FLAGS: Flag[] = [
   { key: 'format', flag: '--format <format>', help: 'the log\'s format (auto: detected from its header)', kind: oneOf(LOG_FORMATS), default: 'auto' },
   { key: 'classes', flag: '--classes <k>', help: "the task's number of classes (the agent and the bound rule read it; autoflood's logs tell it)", kind: integer(2, 100_000) },
   { key: 'method', flag: '--method <method>', help: 'agent: the twin agent (or --agent); rule: c x the loss scale; bound: the noise-bound rule (autoflood logs only)', kind: oneOf(SUGGEST_METHODS), default: 'agent' },
-  { key: 'agent', flag: '--agent <path>', help: 'agent file, design twin or inrun', kind: text, default: DEFAULT_AGENT, defaultText: 'the committed agents/default-agent.json (twin)' },
+  { key: 'agent', flag: '--agent <path>', help: 'agent file, design twin or inrun', kind: text, default: DEFAULT_AGENT_FILE, defaultText: 'the committed agents/default-agent.json (twin)' },
   { key: 'ruleMultiple', flag: '--rule-multiple <c>', help: "the fixed rule: b = c x the run's loss scale", kind: real({ min: 0, max: 10 }), defaultText: `from agents/default-rule.json (${DEFAULT_RULE_MULTIPLE} without one)` },
   { key: 'boundFactor', flag: '--bound-factor <f>', help: 'the noise-bound rule: b = f x the entropy of the noise its warm-up estimates', kind: real({ min: 0, max: 10 }), default: DEFAULT_BOUND_FACTOR },
   ...COLUMN_FLAGS,
