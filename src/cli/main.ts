@@ -5,7 +5,8 @@
  * (logger, backend, progress) and what a command runs are loaded only when a command runs, so
  * `--help` and `--version` never load TensorFlow.js.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { packageFile } from '../core/files.js';
 import { Command, Option } from 'commander';
 import type { CommandSpec } from './command.js';
 import { COMMANDS } from './commands/index.js';
@@ -34,16 +35,9 @@ function addCommand(program: Command, spec: CommandSpec): void {
   });
 }
 
-/**
- * The version in the package's package.json: the nearest one above this file (two folders up
- * from src/cli in a clone, three from dist/src/cli in a build).
- */
+/** The version in the package's package.json. */
 function packageVersion(): string {
-  for (let dir = new URL('.', import.meta.url); dir.pathname !== '/'; dir = new URL('..', dir)) {
-    const file = new URL('package.json', dir);
-    if (existsSync(file)) return (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version;
-  }
-  throw new Error('autoflood: package.json not found above the CLI');
+  return (JSON.parse(readFileSync(packageFile('package.json'), 'utf8')) as { version: string }).version;
 }
 
 export function buildProgram(): Command {

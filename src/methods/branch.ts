@@ -10,7 +10,7 @@ import { lossScale } from '../train/scale.js';
 import type { RunContext } from '../trials/run-folder.js';
 import { runLogged } from '../trials/run-log.js';
 import { makeTrial, type TrialResult, type TrialSpec } from '../trials/trial.js';
-import { finished, nextOfStages, spent, type Done, type MethodOutcome, type MethodPlan, type Method } from './plan.js';
+import { finished, nextOfStages, runOutcome, type Done, type MethodOutcome, type MethodPlan, type Method } from './plan.js';
 import { relativeLevels, scaleTrial } from './relative.js';
 
 /** The warm-up continued at b = c x scale (c = 0: the run without flooding, its end half). */
@@ -45,20 +45,7 @@ export function branchPlan(method: Method, config: TrainConfig, choose: (warmup:
     next: (done) => nextOfStages([() => [scaleTrial(config)], (d) => [chosen(d).trial]], done),
     outcome(done): MethodOutcome {
       const { trial, scale } = chosen(done);
-      const run = finished(done, trial);
-      const ids = [scaleTrial(config).id, trial.id];
-      const level = run.config.flood;
-      return {
-        method,
-        seed: config.seed,
-        trialIds: ids,
-        runs: { last: run.id, bestVal: run.id },
-        readouts: { last: run.last, bestVal: run.bestVal },
-        floodLevel: { last: level, bestVal: level },
-        trajectory: run.history.map((m) => m.floodLevel),
-        ...spent(ids, done),
-        scale,
-      };
+      return runOutcome(method, finished(done, trial), [scaleTrial(config).id, trial.id], done, { scale });
     },
   };
 }

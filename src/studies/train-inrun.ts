@@ -18,6 +18,7 @@ import { OptionError } from '../core/errors.js';
 import { writeJsonl } from '../core/files.js';
 import { mean, stat, type Stat } from '../core/stats.js';
 import { AGENT_FILE, agentOf, INRUN_SCHEDULE, LEARNING_FILE, saveAgent, type AgentFile } from '../control/agent.js';
+import { bestConstant } from '../control/twin-fit.js';
 import { boundMultiple, INRUN_FEATURES, INRUN_MULTIPLES, inrunFeatures, noiseEstimate, policyMultiple } from '../control/inrun.js';
 import { trainCem, trainReinforce, type LearnerPoint, type LearnerSettings, type OutcomeTask } from '../control/reinforce.js';
 import { branchGridRuns, type BranchGridTask } from '../methods/branch.js';
@@ -75,10 +76,6 @@ function fitBound(tasks: readonly InrunTask[]): { factor: number; gain: number }
   return BOUND_FACTORS.map((factor) => ({ factor, gain: policyGain(tasks, boundPolicy(factor)) })).reduce((a, b) => (b.gain > a.gain ? b : a));
 }
 
-/** The constant multiple best on average over the tasks (the fixed rule on the same outcomes). */
-function fitConstant(tasks: readonly InrunTask[]): { multiple: number; gain: number } {
-  return INRUN_MULTIPLES.map((multiple) => ({ multiple, gain: policyGain(tasks, () => multiple) })).reduce((a, b) => (b.gain > a.gain ? b : a));
-}
 
 /** One held-out training family: each policy fitted without it, its mean validation gain on it. */
 export interface InrunFamilyCheck {
@@ -141,7 +138,7 @@ export async function trainInrunAgent(options: TrainInrunOptions): Promise<Train
     const curve = fits.flatMap((f) => f.curve);
     const shipped = fits[0];
     const agentPolicy: Policy = (t) => policyMultiple(shipped.net, shipped.params, t.features);
-    const rule = fitConstant(tasks);
+    const rule = bestConstant(tasks);
     const bound = fitBound(tasks);
     const families = [...new Set(tasks.map((t) => t.family))].sort();
     const checks: InrunFamilyCheck[] = families.length < 2 ? [] : families.map((family) => {
@@ -149,7 +146,7 @@ export async function trainInrunAgent(options: TrainInrunOptions): Promise<Train
       const test = tasks.filter((t) => t.family === family);
       const pg = trainReinforce(train, INRUN_MULTIPLES, { ...learner, seed: learner.seed });
       const cem = trainCem(train, INRUN_MULTIPLES, { ...learner, seed: learner.seed });
-      const c = fitConstant(train).multiple;
+      const c = bestConstant(train).multiple;
       const f = fitBound(train).factor;
       return {
         family,

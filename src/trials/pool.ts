@@ -4,10 +4,9 @@
  * when it is free; outputs are handed to `onResult` as each finishes. A pool is kept open
  * across batches (a search runs one batch per stage).
  */
-import { OptionError } from '../core/errors.js';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { TrialFailed } from '../core/errors.js';
+import { OptionError, TrialFailed } from '../core/errors.js';
 import { csvTables } from '../data/csv.js';
 import type { FromWorker, ToWorker } from './messages.js';
 import type { BatchOptions, Runner } from './runner.js';
