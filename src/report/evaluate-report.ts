@@ -40,9 +40,13 @@ function computeNote(summary: EvaluateSummary): string {
   const of = (method: string) => summary.methods.find((m) => m.method === method);
   const agent = of('agent');
   const grid = of('grid');
+  // Without a grid among the methods there is no ratio (NaN, which summary.json keeps as null).
+  if (grid === undefined || typeof summary.computeRatio !== 'number' || !Number.isFinite(summary.computeRatio)) {
+    return agent === undefined ? 'No agent among the methods.' : `The agent trains ${countStat(agent.epochs)} epochs per task instance; the grid search was not among the methods, so there is no ratio to it.`;
+  }
   const lines = [
     `The agent trains **${(100 * summary.computeRatio).toFixed(1)}%** of the grid search's epochs per task instance` +
-      (agent !== undefined && grid !== undefined
+      (agent !== undefined
         ? ` (${countStat(agent.epochs)} against ${countStat(grid.epochs)}: its trainings, the run without flooding it is checked against or reads included, against one per flood level and the warm-up that sets the levels).`
         : '.'),
   ];

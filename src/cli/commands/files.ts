@@ -1,4 +1,6 @@
 /** `autoflood report <run-dir>` and `autoflood data fetch`: commands on folders, no training. */
+import { existsSync } from 'node:fs';
+import { lockRunFolder } from '../../core/lock.js';
 import { fetchCifar10 } from '../../data/cifar10.js';
 import { integer, oneOf, text } from '../../core/values.js';
 import type { CommandSpec } from '../command.js';
@@ -11,7 +13,15 @@ export const reportCommand: CommandSpec<{ dir: string }, string[]> = {
   args: [{ key: 'dir', name: '<run-dir>', help: 'a folder written by grid, tune, evaluate-agent, fit-rule, reproduce or train-agent' }],
   flags: [],
   backend: false,
-  run: async (o) => (await import('../../report/index.js')).renderReport(o.dir),
+  async run(o) {
+    // A folder another process is writing is refused, as by every command that writes one.
+    const release = existsSync(o.dir) ? await lockRunFolder(o.dir) : async () => undefined;
+    try {
+      return await (await import('../../report/index.js')).renderReport(o.dir);
+    } finally {
+      await release();
+    }
+  },
   lines: (files) => [`wrote ${files.join(', ')}`],
 };
 
