@@ -5,8 +5,10 @@
  * the trials that continue it; `readRunLog` reads the packed log, so `autoflood report
  * results/<name>` re-renders the report from these files alone). Checkpoints are never copied.
  * With --no-log the run log is left out (reports of evaluate-agent and fit-rule folders are built
- * from summary.json alone).
- * `node --import tsx bench/pack-results.ts <run folder> <results folder> [--no-log]`
+ * from summary.json alone). With --partial a run that has not finished is packed too (its config
+ * and log), so a long measurement continues in another checkout: copy them back into a run folder
+ * and resume (bench/table1.sh does).
+ * `node --import tsx bench/pack-results.ts <run folder> <results folder> [--no-log] [--partial]`
  */
 import { copyFile, cp, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
@@ -16,7 +18,7 @@ import { gzipSync } from 'node:zlib';
 const [from, to] = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 const withLog = !process.argv.includes('--no-log');
 if (from === undefined || to === undefined) throw new Error('usage: bench/pack-results.ts <run folder> <results folder>');
-if (!existsSync(path.join(from, 'summary.json'))) throw new Error(`${from}: no summary.json (the run has not finished)`);
+if (!process.argv.includes('--partial') && !existsSync(path.join(from, 'summary.json'))) throw new Error(`${from}: no summary.json (the run has not finished; --partial packs it anyway)`);
 await mkdir(to, { recursive: true });
 for (const name of await readdir(from)) {
   if (name === 'trials.jsonl') {

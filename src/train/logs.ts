@@ -26,6 +26,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { OptionError } from '../core/errors.js';
+import { DATA_FILE } from '../core/files.js';
 import { splitLine } from '../data/csv.js';
 import type { EpochMetrics } from './controller.js';
 
@@ -416,7 +417,7 @@ export function requireFields(log: TrainingLog, fields: readonly LogField[], why
 
 /** The number of classes autoflood wrote in the data.json beside a metrics.jsonl, if any. */
 function classesBeside(file: string): number | undefined {
-  const data = path.join(path.dirname(file), 'data.json');
+  const data = path.join(path.dirname(file), DATA_FILE);
   if (!existsSync(data)) return undefined;
   try {
     const classes = (JSON.parse(readFileSync(data, 'utf8')) as { classes?: unknown }).classes;
