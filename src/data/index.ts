@@ -30,14 +30,8 @@ export const DATASET_NAMES = [...SYNTHETIC_NAMES, 'clusters:<features>:<classes>
 /** Default share of the official training set held out for validation (the paper's 80/20). */
 export const DEFAULT_VAL_FRACTION = 0.2;
 
-interface Unnoised {
-  featureShape: number[];
-  numClasses: number;
-  classNames?: string[];
-  train: Split;
-  val: Split;
-  test: Split;
-}
+/** A dataset as loaded, before its name is attached and its training labels are noised. */
+type Unnoised = Omit<Dataset, 'name'>;
 
 /** A synthetic task, each split from its own stream. */
 function synthetic(name: SyntheticName, o: DatasetOptions, rng: Rng): Unnoised {
