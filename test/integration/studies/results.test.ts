@@ -12,7 +12,7 @@ import { readRunLog } from '../../../src/trials/run-log.js';
 import { tmpDir } from '../../helpers.js';
 
 describe('packed results', () => {
-  it('autoflood report re-renders a packed Table 1 folder: the table, the selection-noise table and the charts', async () => {
+  it('autoflood report re-renders a packed Table 1 folder: the table, the paper comparison, the selection-noise table and the charts', async () => {
     const dir = path.join(await tmpDir('results'), 'table1');
     await cp('test/fixtures/table1', dir, { recursive: true });
     const trials = await readRunLog(dir);
@@ -21,6 +21,8 @@ describe('packed results', () => {
     const md = await readFile(files[0], 'utf8');
     const summary = JSON.parse(await readFile(path.join(dir, 'summary.json'), 'utf8'));
     assert.match(md, /## Table 1: test accuracy against noisy test labels/);
+    assert.match(md, /## Against the paper: Two Gaussians/);
+    assert.match(md, /\| high \(10%\) \| early stopping \| clean \| \d+\.\d\d ± \d+\.\d\d \| \d+\.\d\d ± \d+\.\d\d \| [+-]\d+\.\d\d ± \d+\.\d\d \|/, 'both readings and label sets with 95% intervals over the 2 seeds');
     assert.match(md, /## Selection noise: how b is chosen/);
     assert.match(md, /\| Two Gaussians \| high \(10%\) \| validation subset, last epoch \|/);
     const last = summary.rows.find((r: { reading: string }) => r.reading === 'last');

@@ -126,13 +126,13 @@ test('writeSyntheticReport: Table 1 (noisy and clean), paper comparison, backwar
   // Rows in the paper's order: Two Gaussians low before high, then Spiral.
   assert.ok(md.indexOf('| Two Gaussians | low (1%)') < md.indexOf('| Two Gaussians | high (10%)'));
   assert.ok(md.indexOf('| Two Gaussians | high (10%)') < md.indexOf('| Spiral | high (10%)'));
-  // Against the paper (78.44 / 83.59, b 0.32 at high noise).
-  assert.match(md, /\| high \(10%\) \| test accuracy without flooding \| 78\.50 ± 0\.71% \| 78\.44% \| \+0\.06 points \|/);
-  assert.match(md, /\| high \(10%\) \| test accuracy with flooding \| 83\.50 ± 0\.71% \| 83\.59% \| -0\.09 points \|/);
-  assert.match(md, /\| high \(10%\) \| gain from flooding \| \+5\.00 points \| \+5\.15 points \| -0\.15 points \|/);
-  assert.match(md, /\| high \(10%\) \| chosen b \| 0\.200 ± 0\.000 \| 0\.32 \| -0\.120 \|/);
-  assert.match(md, /\| low \(1%\) \| test accuracy without flooding \| 86\.50 ± 0\.71% \| 90\.52% \| -4\.02 points \|/);
-  assert.doesNotMatch(md, /\| middle \(5%\) \| test accuracy/);
+  // Against the paper (78.44 / 83.59, b 0.32 at high noise): means ± 95% t intervals over the 2 seeds (t = 12.706),
+  // the gain paired by seed; both readings, both label sets (clean = noisy + 5 points).
+  assert.match(md, /\| high \(10%\) \| last epoch \| noisy \| 78\.50 ± 6\.35 \| 83\.50 ± 6\.35 \| \+5\.00 ± 0\.00 \| 0\.200 ± 0\.000 \| 78\.44 \/ 83\.59 \/ 0\.32 \| \+0\.06 \/ -0\.09 \|/);
+  assert.match(md, /\| high \(10%\) \| last epoch \| clean \| 83\.50 ± 6\.35 \| 88\.50 ± 6\.35 \| \+5\.00 ± 0\.00 \|/);
+  assert.match(md, /\| high \(10%\) \| early stopping \| noisy \| 80\.00 ± 0\.00 \| 84\.00 ± 6\.35 \| \+4\.00 ± 6\.35 \| 0\.400 ± 0\.000 \| 78\.44 \/ 83\.59 \/ 0\.32 \| \+1\.56 \/ \+0\.41 \|/);
+  assert.match(md, /\| low \(1%\) \| last epoch \| noisy \| 86\.50 ± 6\.35 \|.*\| 90\.52 \/ 92\.13 \/ 0\.17 \| -4\.02 \//);
+  assert.doesNotMatch(md, /\| middle \(5%\) \| last epoch/);
   assert.match(md, /\*\*1 of 2\*\* backward trainings ever reached a training loss below 0\.0001/);
   assert.match(md, /- Two Gaussians, high \(10%\) label noise: 1 of 2/);
   assert.doesNotMatch(md, /0 of 0/, 'settings without backward trainings are not listed');
