@@ -5,7 +5,8 @@
 # table), the test split every 20 epochs. Two Gaussians at 1/5/10% noise with 3 seeds; Spiral and
 # Sinusoid with 1. Hours on 2 cores: resumable, and a run packed into results/table1/ (with
 # --pack) continues in any checkout: run this again and it picks up from there.
-# Usage: bash bench/table1.sh [workers]     bash bench/table1.sh --pack
+# --peek writes the report of what is logged so far into runs/table1/<name>-peek/ while it runs.
+# Usage: bash bench/table1.sh [workers]     bash bench/table1.sh --pack     bash bench/table1.sh --peek
 set -euo pipefail
 cd "$(dirname "$0")/.."
 af() { node --conditions=autoflood-source --import tsx bin/autoflood.mjs "$@"; }
@@ -16,6 +17,12 @@ args_spiral_sinusoid=(--seeds 1 --datasets spiral,sinusoid)
 if [ "${1:-}" = --pack ]; then
   for name in "${names[@]}"; do
     [ -f "runs/table1/$name/config.json" ] && node --import tsx bench/pack-results.ts "runs/table1/$name" "results/table1/$name" --partial
+  done
+  exit 0
+fi
+if [ "${1:-}" = --peek ]; then
+  for name in "${names[@]}"; do
+    [ -f "runs/table1/$name/config.json" ] && node --import tsx bench/table1-peek.ts "runs/table1/$name" "runs/table1/$name-peek"
   done
   exit 0
 fi
