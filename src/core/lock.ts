@@ -7,7 +7,7 @@
  * has not been refreshed for STALE_MS.
  */
 import { readFileSync, unlinkSync } from 'node:fs';
-import { readFile, rename, rm, utimes, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, utimes, stat, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { OptionError } from './errors.js';
@@ -43,7 +43,8 @@ async function stillHeld(file: string, holder: Partial<LockInfo>): Promise<strin
   // This pid, though this process never took the lock: a process before a restart that reused the pid.
   if (holder.host === hostname() && holder.pid === process.pid) return held.has(file) ? 'this process' : undefined;
   if (holder.host === hostname() && holder.pid !== undefined) return alive(holder.pid) ? `pid ${holder.pid} on this host` : undefined;
-  const age = Date.now() - (await stat(file)).mtimeMs;
+  // Gone since it was read: its holder released it, so it holds nothing.
+  const age = await stat(file).then((s) => Date.now() - s.mtimeMs, () => Infinity);
   return age < STALE_MS ? `pid ${holder.pid ?? '?'} on ${holder.host ?? 'an unknown host'}` : undefined;
 }
 
@@ -86,6 +87,44 @@ export function lockRunFolder(dir: string): Promise<() => Promise<void>> {
   return lockFile(path.resolve(dir, LOCK_FILE), { option: 'out', what: dir, rule: 'one run per folder at a time' });
 }
 
+const refused = (subject: LockSubject) =>
+  new OptionError(subject.option, `${subject.what} was taken by another process at the same moment; ${subject.rule}`);
+
+/** A takeover guard older than this was left by a process that died while taking a lock over. */
+const GUARD_STALE_MS = 10_000;
+
+/**
+ * Replaces the stale lock `judged` (its text when judged) by this process's own, as a
+ * compare-and-swap: under a guard directory (mkdir is atomic, so one process at a time), the lock is
+ * replaced only if it is still the one judged stale; it is removed and created exclusively, so a
+ * process that creates it in between wins and this one is refused. Of several processes taking one
+ * stale lock over at the same moment exactly one gets it.
+ */
+async function takeOver(file: string, judged: string, made: () => Promise<boolean>, subject: LockSubject): Promise<void> {
+  const guard = `${file}.takeover`;
+  const enter = () => mkdir(guard).then(() => true, (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EEXIST') return false;
+    throw new OptionError(subject.option, `${subject.what}: cannot make ${guard} (${err.code ?? err.message})`);
+  });
+  let entered = await enter();
+  if (!entered) {
+    const age = await stat(guard).then((s) => Date.now() - s.mtimeMs, () => 0);
+    if (age > GUARD_STALE_MS) {
+      await rm(guard, { recursive: true, force: true });
+      entered = await enter();
+    }
+  }
+  if (!entered) throw refused(subject);
+  try {
+    const now = await readFile(file, 'utf8').catch(() => undefined);
+    if (now !== undefined && now !== judged) throw refused(subject);
+    await rm(file, { force: true });
+    if (!(await made())) throw refused(subject);
+  } finally {
+    await rm(guard, { recursive: true, force: true });
+  }
+}
+
 /**
  * Locks `file` (a lock file beside what it guards) for this process, as `lockRunFolder` does for a
  * run folder. Throws an OptionError on the subject's option when another live process holds it.
@@ -102,17 +141,18 @@ export async function lockFile(file: string, subject: LockSubject): Promise<() =
       }
     };
     if (!(await made())) {
-      const holder = readLock(await readFile(file, 'utf8').catch(() => ''));
-      const why = await stillHeld(file, holder);
-      if (why !== undefined) {
-        throw new OptionError(subject.option, `${subject.what} is in use by ${why} since ${holder.since}; ${subject.rule} (if that process is gone, delete ${file})`);
+      const judged = await readFile(file, 'utf8').catch(() => undefined);
+      // Gone since (its holder released it): take it as if it had never been there.
+      if (judged === undefined) {
+        if (!(await made())) throw refused(subject);
+      } else {
+        const holder = readLock(judged);
+        const why = await stillHeld(file, holder);
+        if (why !== undefined) {
+          throw new OptionError(subject.option, `${subject.what} is in use by ${why} since ${holder.since}; ${subject.rule} (if that process is gone, delete ${file})`);
+        }
+        await takeOver(file, judged, made, subject);
       }
-      // Taken over by renaming the stale lock away first: of two processes taking it over at once,
-      // only one rename succeeds, and the other is refused instead of removing the winner's new lock.
-      const stale = `${file}.stale-${process.pid}`;
-      const moved = await rename(file, stale).then(() => true, () => false);
-      await rm(stale, { force: true });
-      if (!moved || !(await made())) throw new OptionError(subject.option, `${subject.what} was taken by another process at the same moment; ${subject.rule}`);
     }
     if (timer === undefined) {
       timer = setInterval(() => {

@@ -45,5 +45,23 @@ describe('the run folder lock', () => {
     await release();
     assert.equal(JSON.parse(readFileSync(path.join(dir, LOCK_FILE), 'utf8')).host, 'elsewhere', 'the other holder\'s lock stays');
   });
-});
 
+  it('of several processes taking over one stale lock at the same moment, exactly one holds the folder', async () => {
+    const dir = await lockWith(holder(1, 'elsewhere'), 120_000);
+    const lockModule = path.resolve('src/core/lock.ts');
+    const at = Date.now() + 3000; // every process tries at this moment, once loaded
+    const child = `
+      const { lockRunFolder } = await import(${JSON.stringify(lockModule)});
+      await new Promise((r) => setTimeout(r, ${at} - Date.now()));
+      try { await lockRunFolder(${JSON.stringify(dir)}); console.log('took'); await new Promise((r) => setTimeout(r, 1500)); }
+      catch (err) { console.log(err.name === 'OptionError' ? 'refused' : 'failed: ' + err.message); }`;
+    const outcomes = await Promise.all(Array.from({ length: 6 }, () => new Promise<string>((resolve) => {
+      const p = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', child], { stdio: ['ignore', 'pipe', 'inherit'] });
+      let out = '';
+      p.stdout.on('data', (d) => (out += d));
+      p.once('exit', () => resolve(out.trim()));
+    })));
+    assert.equal(outcomes.filter((o) => o === 'took').length, 1, outcomes.join(', '));
+    assert.equal(outcomes.filter((o) => o === 'refused').length, 5, outcomes.join(', '));
+  });
+});
