@@ -19,7 +19,7 @@ import type { StudyOptions } from '../trials/run-folder.js';
 import type { Runner } from '../trials/runner.js';
 import type { TrialResult, TrialSpec } from '../trials/trial.js';
 import { CONFIG_FILE, DATA_FILE, defaultRunDir, ensureDir, runFolderProblem, writeJson } from '../core/files.js';
-import { LOCK_FILE } from '../core/lock.js';
+import { LOCK_FILE, lockRunFolder } from '../core/lock.js';
 import { savedTrainings } from '../trials/run-log.js';
 import { createLogger } from './log.js';
 import { flagName, flagOfOption, LOG_FLAGS, parseFlags, UsageError, type Flag } from './options.js';
@@ -172,6 +172,7 @@ async function execute(spec: CommandSpec, raw: Record<string, unknown>, args: st
     },
   };
   let result: unknown;
+  let releaseLock: (() => Promise<void>) | undefined;
   try {
     if (spec.backend !== false) {
       const info = await initBackend((options.backend ?? 'auto') as BackendChoice);
@@ -182,7 +183,10 @@ async function execute(spec: CommandSpec, raw: Record<string, unknown>, args: st
     // A new run, or one replaced (--overwrite); a resumed run keeps the data.json it started with.
     const fresh = !existsSync(path.join(out, CONFIG_FILE)) || options.overwrite === true;
     if (task !== undefined && (fresh || (options.resume === true && !existsSync(path.join(out, DATA_FILE))))) {
-      await writeJson(path.join(await ensureDir(out), DATA_FILE), { ...task.data, backend: context.backend });
+      // The folder's lock first (the run takes it again, from this process): nothing is written into
+      // a folder another process holds.
+      releaseLock = await lockRunFolder(await ensureDir(out));
+      await writeJson(path.join(out, DATA_FILE), { ...task.data, backend: context.backend });
     }
     // With --queue, nothing moves until a worker takes the trainings: say where they wait (a command with a run folder only).
     if (typeof options.queue === 'string' && resumable(spec)) logger.info(`trainings go to the queue at ${describeAddress(parseQueueUrl(options.queue))}, for the workers started with autoflood worker --queue <URL>`);
@@ -190,6 +194,7 @@ async function execute(spec: CommandSpec, raw: Record<string, unknown>, args: st
   } catch (err) {
     process.off('SIGINT', onInterrupt);
     displays.forEach((d) => d.stop());
+    await releaseLock?.();
     // A start that failed leaves no folder it made (never one that was there before, as with --resume,
     // nor one another process holds: its lock is still there, ours is released by now).
     if (out !== '' && !existedBefore && existsSync(out) && holdsNothing(out) && !existsSync(path.join(out, LOCK_FILE))) await rm(out, { recursive: true, force: true });
@@ -212,6 +217,7 @@ async function execute(spec: CommandSpec, raw: Record<string, unknown>, args: st
   } finally {
     // Ctrl-C while the report is written still says what is saved (all of it) and how to finish.
     process.off('SIGINT', onInterrupt);
+    await releaseLock?.();
   }
 }
 

@@ -20,7 +20,7 @@ const tmp = () => tmpDir('faults');
 const lines = (file: string) => readFileSync(file, 'utf8').split('\n').filter((l) => l.trim() !== '');
 
 describe('one run per folder', () => {
-  it('a second command on a folder in use is refused at once, naming the holder; the first ends with every training once', async () => {
+  it('a second command on a folder in use is refused at once, naming the holder, and writes nothing there; the first ends with every training once', async () => {
     const out = path.join(await tmp(), 'run');
     const args = ['grid', '--dataset', 'two-gaussians', '--noise', '0.1', '--levels', '0,0.1,0.2,0.3', '--seeds', '2', '--epochs', '150', ...TINY_FLAGS, '--workers', '1', '--out', out];
     const first = spawn(process.execPath, [...CLI, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
@@ -36,6 +36,12 @@ describe('one run per folder', () => {
     const second = await runCli([...args, '--resume']);
     assert.equal(second.code, 1, second.stderr);
     assert.match(second.stderr, new RegExp(`--out: .*run is in use by pid ${first.pid} on this host since .*; one run per folder at a time`));
+    // Another command replacing the run (--overwrite) is refused before it writes anything there.
+    const data = readFileSync(path.join(out, 'data.json'), 'utf8');
+    const third = await runCli(['train', '--dataset', 'spiral', '--epochs', '2', ...TINY_FLAGS, '--out', out, '--overwrite']);
+    assert.equal(third.code, 1, third.stderr);
+    assert.match(third.stderr, new RegExp(`run is in use by pid ${first.pid}`));
+    assert.equal(readFileSync(path.join(out, 'data.json'), 'utf8'), data, 'the first run\'s data.json untouched');
     assert.equal(await firstExit, 0, firstText);
     const ids = lines(log).map((l) => JSON.parse(l).id as string);
     assert.equal(ids.length, 8, 'each of the 8 trainings logged');
