@@ -128,7 +128,7 @@ export function trainReinforce(tasks: readonly OutcomeTask[], multiples: readonl
       const r = tf.tensor1d(rewards);
       const baseline = tf.tidy(() => (value.predict(xb) as tf.Tensor2D).reshape([batch]));
       const advantage = tf.sub(r, baseline);
-      const chosen = tf.oneHot(tf.tensor1d(actions, 'int32'), a);
+      const chosen = tf.tidy(() => tf.oneHot(tf.tensor1d(actions, 'int32'), a));
       valueOpt.minimize(() => tf.mean(tf.square(tf.sub((value.predict(xb) as tf.Tensor2D).reshape([batch]), r))) as tf.Scalar);
       policyOpt.minimize(() => {
         const logp = tf.logSoftmax(policy.predict(xb) as tf.Tensor2D);

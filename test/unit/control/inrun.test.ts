@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import * as tf from '@tensorflow/tfjs';
 import { before, describe, it } from 'node:test';
 import { AgentController, agentOf, INRUN_SCHEDULE, inrunLevel } from '../../../src/control/agent.js';
 import {
@@ -88,7 +89,9 @@ describe('the policy-gradient learner', () => {
     const bestConstant = Math.max(...INRUN_MULTIPLES.map((_, k) => mean(fresh.map((t) => t.gains[k]))));
     assert.ok(gain > bestConstant + 0.02, `policy ${gain}, best constant ${bestConstant}`);
     assert.ok(curve.at(-1)!.greedyGain > curve[0].greedyGain, 'it learns');
+    const tensors = tf.memory().numTensors;
     assert.deepEqual(trainReinforce(tasks, INRUN_MULTIPLES, settings).params, params, 'the same seed gives the same policy');
+    assert.equal(tf.memory().numTensors, tensors, 'no tensor left behind');
   });
 
   it('the cross-entropy method runs on the same episodes', () => {
