@@ -153,7 +153,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     try {
       release = await lockState(options.state);
     } catch (err) {
-      throw new OptionError('state', (err as Error).message);
+      throw err instanceof OptionError ? err : new OptionError('state', (err as Error).message);
     }
     try {
       for (const data of await readState(options.state)) runs.set(data.id, await LiveRun.replay(data));

@@ -292,7 +292,7 @@ describe('autoflood serve --state', () => {
       assert.deepEqual(levels, await inProcess(controller, RUN), controller.name);
     }
     // One server per state file.
-    await assert.rejects(serve(['--state', state]), /--state: .* is in use by pid \d+ on this host since .*; one server per state file/);
+    await assert.rejects(serve(['--state', state]), /--state: [^:]+ is in use by pid \d+ on this host since .*; one server per state file/);
     await stop(second, 'SIGTERM');
     assert.match(second.stderr(), /SIGTERM: stopping/);
   });
