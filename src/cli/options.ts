@@ -75,8 +75,8 @@ export function parseFlags<T>(rows: Flag[], raw: Record<string, unknown>): T {
     try {
       options[row.key] = parseValue(flagName(row), row.kind, String(given));
     } catch (err) {
-      const message = (err as Error).message;
-      throw new UsageError(message.startsWith(flagName(row)) ? message : `${flagName(row)}: ${message}`);
+      if (err instanceof OptionError) throw new UsageError(`${flagName(row)}: ${err.detail}`);
+      throw err;
     }
   }
   return options as T;

@@ -10,6 +10,7 @@ import type { TrainConfig } from '../train/config.js';
 import type { DataFile } from '../core/files.js';
 import { OptionError } from '../core/errors.js';
 import { trainConfigOf, UsageError, usageOf } from './options.js';
+import type { AgentFile } from '../control/agent.js';
 
 export interface Task {
   /** The config with sizes and model resolved. */
@@ -108,12 +109,13 @@ export function warnHighLevels(task: Task, levels: number[], flag: string, logge
 }
 
 /** Reads an agent file for `--agent`, so a missing or corrupt one stops the command before it starts. */
-export async function checkAgentFile(file: string): Promise<void> {
+export async function loadAgentFlag(file: string): Promise<AgentFile> {
   if (!existsSync(file)) throw new UsageError(`--agent: no such file: ${file}`);
   const { loadAgent } = await import('../control/agent.js');
   try {
-    await loadAgent(file);
+    return await loadAgent(file);
   } catch (err) {
-    throw new UsageError(`--agent: ${(err as Error).message.replace(/^agent: /, '')}`);
+    if (err instanceof OptionError) throw new UsageError(`--agent: ${err.detail}`);
+    throw err;
   }
 }

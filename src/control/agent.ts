@@ -17,6 +17,7 @@
  * was trained).
  */
 import { readFile, writeFile } from 'node:fs/promises';
+import { OptionError } from '../core/errors.js';
 import type { ControllerContext, EpochMetrics, FloodController } from '../train/controller.js';
 import { lossScale, relativeLevel, warmupEpochs } from '../train/scale.js';
 import { stateFeatures, STATE_FEATURES, twinFeatures, TWIN_FEATURES } from './features.js';
@@ -129,23 +130,23 @@ export function agentOf(design: Design, schedule: Schedule, params: number[], tr
 export const INRUN_SCHEDULE: Schedule = { warmupFraction: 0.2, decisions: 1 };
 
 export function checkAgent(agent: AgentFile, source = 'agent'): AgentFile {
-  if (agent?.kind !== 'flood-agent') throw new Error(`agent: ${source} is not an autoflood agent file`);
+  if (agent?.kind !== 'flood-agent') throw new OptionError('agent', `${source} is not an autoflood agent file`);
   if (agent.formatVersion !== AGENT_FORMAT_VERSION) {
-    throw new Error(`agent: ${source} has format version ${agent.formatVersion}; this autoflood reads version ${AGENT_FORMAT_VERSION} (train one with autoflood train-agent)`);
+    throw new OptionError('agent', `${source} has format version ${agent.formatVersion}; this autoflood reads version ${AGENT_FORMAT_VERSION} (train one with autoflood train-agent)`);
   }
-  if (!(DESIGNS as readonly string[]).includes(agent.design)) throw new Error(`agent: ${source} has an unknown design "${agent.design}"`);
+  if (!(DESIGNS as readonly string[]).includes(agent.design)) throw new OptionError('agent', `${source} has an unknown design "${agent.design}"`);
   const features = featuresOf(agent.design);
   if (!Array.isArray(agent.features) || agent.features.join('|') !== features.join('|')) {
-    throw new Error(`agent: ${source} was trained on other state features (${String(agent.features)})`);
+    throw new OptionError('agent', `${source} was trained on other state features (${String(agent.features)})`);
   }
-  if (agent.design !== 'steps' && agent.schedule?.decisions !== 1) throw new Error(`agent: ${source} has design ${agent.design} but ${agent.schedule?.decisions} decisions`);
+  if (agent.design !== 'steps' && agent.schedule?.decisions !== 1) throw new OptionError('agent', `${source} has design ${agent.design} but ${agent.schedule?.decisions} decisions`);
   const net = agent.network;
   if (agent.design === 'inrun' && !(net !== undefined && Number.isInteger(net.hidden) && net.hidden >= 1 && [net.inputMean, net.inputStd].every((v) => Array.isArray(v) && v.length === features.length) && Array.isArray(net.multiples) && net.multiples.length >= 2)) {
-    throw new Error(`agent: ${source} has design inrun but no valid network (hidden units, input mean and spread per feature, multiples)`);
+    throw new OptionError('agent', `${source} has design inrun but no valid network (hidden units, input mean and spread per feature, multiples)`);
   }
   const size = agent.design === 'inrun' ? policySize(features.length, net!.hidden, net!.multiples.length) : LinearPolicy.size(features.length, OUTPUTS[agent.design]);
   if (!Array.isArray(agent.params) || agent.params.length !== size || !agent.params.every(Number.isFinite)) {
-    throw new Error(`agent: ${source} needs ${size} finite parameters for the ${agent.design} design`);
+    throw new OptionError('agent', `${source} needs ${size} finite parameters for the ${agent.design} design`);
   }
   return agent;
 }
@@ -160,7 +161,7 @@ export async function loadAgent(file: string): Promise<AgentFile> {
   try {
     agent = JSON.parse(await readFile(file, 'utf8')) as AgentFile;
   } catch (err) {
-    throw new Error(`agent: cannot read ${file} (${(err as Error).message})`);
+    throw new OptionError('agent', `cannot read ${file} (${(err as Error).message})`);
   }
   return checkAgent(agent, file);
 }
@@ -171,7 +172,7 @@ export async function loadAgent(file: string): Promise<AgentFile> {
  * @param history the finished run without flooding; @param classes the task's classes.
  */
 export function twinMultiple(agent: AgentFile, history: readonly EpochMetrics[], classes: number): number {
-  if (checkAgent(agent).design !== 'twin') throw new Error(`agent: twinMultiple needs a twin agent, got design ${agent.design}`);
+  if (checkAgent(agent).design !== 'twin') throw new OptionError('agent', `twinMultiple needs a twin agent, got design ${agent.design}`);
   const policy = new LinearPolicy(TWIN_FEATURES.length, 1, agent.params);
   return decide('twin', policy.act(twinFeatures(history, classes)), 1, 0, true);
 }
@@ -197,7 +198,7 @@ export function twinLevel(agent: AgentFile, history: readonly EpochMetrics[], cl
  * @param warmup the epochs trained so far without flooding (the first 20% of the run).
  */
 export function inrunLevel(agent: AgentFile, warmup: readonly EpochMetrics[], classes: number): { multiple: number; scale: number; level: number } {
-  if (checkAgent(agent).design !== 'inrun') throw new Error(`agent: inrunLevel needs an inrun agent, got design ${agent.design}`);
+  if (checkAgent(agent).design !== 'inrun') throw new OptionError('agent', `inrunLevel needs an inrun agent, got design ${agent.design}`);
   const multiple = policyMultiple(agent.network as PolicyNetwork, agent.params, inrunFeatures(warmup, classes));
   const scale = lossScale(warmup);
   return { multiple, scale, level: relativeLevel(multiple, scale) };

@@ -18,7 +18,7 @@ import { loadTasks } from '../../tasks/tasks.js';
 import type { TrialResult } from '../../trials/trial.js';
 import { studyOptions, type CommandSpec, type PoolFlags } from '../command.js';
 import { poolFlags, seedsKind, tasksFlag, tasksSlug, trainFlags, UsageError, usageOf, type Flag } from '../options.js';
-import { checkAgentFile, prepareTask, warnHighLevels, type Task } from '../task.js';
+import { loadAgentFlag, prepareTask, warnHighLevels, type Task } from '../task.js';
 import { datasetSlug } from './train.js';
 
 
@@ -128,7 +128,7 @@ async function firstEpochs(tasks: string, seed: number): Promise<number> {
 
 /** Reads the agent file when the agent is among the methods, before anything is created. */
 async function checkMethods(o: MethodFlags): Promise<void> {
-  if (o.method.includes('agent')) await checkAgentFile(o.agent);
+  if (o.method.includes('agent')) await loadAgentFlag(o.agent);
 }
 
 interface TuneFlags extends MethodFlags {

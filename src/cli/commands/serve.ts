@@ -13,6 +13,7 @@ import { DEFAULT_BOUND_FACTOR } from '../../methods/bound.js';
 import { DEFAULT_RULE_MULTIPLE, defaultRuleMultiple } from '../../methods/rule.js';
 import type { NamedAgent } from '../../serve/runs.js';
 import type { CommandSpec } from '../command.js';
+import { loadAgentFlag } from '../task.js';
 import { UsageError, usageOf, type Flag } from '../options.js';
 
 /** The shipped in-run agents, the first found is the default of method agent. */
@@ -55,16 +56,10 @@ export const serveCommand: CommandSpec<ServeFlags, void> = {
   backend: false,
   ownsInterrupt: true,
   async prepare(o) {
-    const { loadAgent } = await import('../../control/agent.js');
     const files = o.agent ?? DEFAULT_AGENTS.filter((f) => existsSync(f)).slice(0, 1);
     o.agents = [];
     for (const file of files) {
-      let agent;
-      try {
-        agent = await loadAgent(file);
-      } catch (err) {
-        throw new UsageError(`--agent: ${(err as Error).message.replace(/^agent: /, '')}`);
-      }
+      const agent = await loadAgentFlag(file);
       if (agent.design === 'twin') {
         throw new UsageError(`--agent: ${file} is a twin agent: it sets b for a second run from a whole finished run without flooding, so it cannot act during one run; ` +
           'use it with autoflood suggest --log <that run\'s log>, or give serve an agent of design steps or inrun');

@@ -17,6 +17,7 @@ import { DEFAULT_RULE_MULTIPLE, defaultRuleMultiple } from '../../methods/rule.j
 import { ACCURACY_UNITS, LOG_FORMATS, readLog, requireFields, type AccuracyUnits, type LogField, type LogFormatChoice, type TrainingLog } from '../../train/logs.js';
 import { warmupEpochs } from '../../train/scale.js';
 import type { CommandSpec } from '../command.js';
+import { loadAgentFlag } from '../task.js';
 import { UsageError, usageOf, type Flag } from '../options.js';
 
 /** The twin agent and the rule shipped with the package. */
@@ -155,12 +156,7 @@ async function check(o: SuggestFlags): Promise<void> {
   }
   const classes = o.classes ?? log.classes;
   if (o.method === 'agent') {
-    const { loadAgent } = await import('../../control/agent.js');
-    try {
-      o.loadedAgent = await loadAgent(o.agent);
-    } catch (err) {
-      throw new UsageError(`--agent: ${(err as Error).message.replace(/^agent: /, '')}`);
-    }
+    o.loadedAgent = await loadAgentFlag(o.agent);
     if (o.loadedAgent.design === 'steps') {
       throw new UsageError(`--agent: ${o.agent} is a steps agent: it sets b at several epochs during a run, so it cannot read a finished log; use it through autoflood serve, or give suggest a twin or inrun agent`);
     }
