@@ -6,7 +6,8 @@
  * the task is then known exactly (its run is one of the branches), without more training.
  */
 import type { TrainConfig } from '../train/config.js';
-import { lossScale } from '../train/scale.js';
+import { OptionError } from '../core/errors.js';
+import { lossScale, warmupEpochs } from '../train/scale.js';
 import type { RunContext } from '../trials/run-folder.js';
 import { runLogged } from '../trials/run-log.js';
 import { makeTrial, type TrialResult, type TrialSpec } from '../trials/trial.js';
@@ -30,6 +31,9 @@ export function warmupOf(config: TrainConfig, done: Done): { warmup: TrialResult
  * (its history and the task's classes) to c. One run in all.
  */
 export function branchPlan(method: Method, config: TrainConfig, choose: (warmup: TrialResult) => number): MethodPlan {
+  if (warmupEpochs(config.epochs) >= config.epochs) {
+    throw new OptionError('epochs', `expected at least 2 for the ${method} method: it continues a warm-up of the first 20% of the run, and ${config.epochs} leaves nothing to continue`);
+  }
   // Asked again every round and for the outcome: the choice (a policy network's, say) is made once.
   let memo: { warmupId: string; trial: TrialSpec; multiple: number; scale: number } | undefined;
   const chosen = (done: Done) => {

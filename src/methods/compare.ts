@@ -81,7 +81,7 @@ function uncheckedPlanOf(method: Method, config: TrainConfig, spec: MethodSpec):
     case 'heuristic':
       return singlePlan('heuristic', () => makeTrial({ ...config, flood: 0 }, { kind: 'heuristic', ...spec.heuristic }, 'heuristic'));
     case 'agent': {
-      if (spec.agent === undefined) throw new Error('agent: the agent method needs an agent (--agent <path>)');
+      if (spec.agent === undefined) throw new OptionError('agent', 'the agent method needs an agent file');
       return agentPlan(config, spec.agent);
     }
     case 'sh': {

@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { OptionError } from '../../../src/core/errors.js';
+import { boundPlan } from '../../../src/methods/bound.js';
 import { halvingPlan, rungBudgets } from '../../../src/methods/halving.js';
 import { pbtPlan } from '../../../src/methods/pbt.js';
 import type { Done, MethodPlan } from '../../../src/methods/plan.js';
@@ -93,5 +95,13 @@ describe('the task-fitted level range', () => {
     assert.deepEqual(relativeLevels(1.2), [0, 0.12, 0.24, 0.36, 0.48, 0.6, 0.72, 0.84, 0.96, 1.08, 1.2]);
     assert.ok(Math.abs(noiseEntropy(0.2, 10) - 0.94) < 0.005, 'the reference: 0.94 nats at 20% noise over 10 classes');
     assert.ok(Math.abs(noiseEntropy(0.1, 2) - 0.325) < 0.001);
+  });
+});
+
+describe('methods that continue a warm-up', () => {
+  it('need a run long enough to continue: one epoch is refused on --epochs, before anything trains', () => {
+    assert.throws(() => boundPlan(tinyConfig({ epochs: 1 }), 1), (err: unknown) => err instanceof OptionError && err.option === 'epochs' && /at least 2 for the bound method/.test(err.detail));
+    const plan = boundPlan(tinyConfig({ epochs: 2 }), 1);
+    assert.deepEqual(plan.next(new Map()).map((t) => t.segment?.until), [1], 'two epochs: a warm-up of one, continued for one');
   });
 });
