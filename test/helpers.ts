@@ -1,6 +1,6 @@
 /** What the tests share: temporary folders, tiny real configs, scripted epochs and readouts. */
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after } from 'node:test';
@@ -66,4 +66,22 @@ export async function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Promi
     const e = err as { code: number; stderr: string };
     return { code: e.code, stderr: e.stderr };
   }
+}
+
+/**
+ * Writes records in the CIFAR-10 binary format (test fixtures): a label byte, then 3072 pixel bytes.
+ * @param labels one byte per record (0..255, so invalid labels can be written on purpose).
+ * @param pixels n * 3072 bytes, each image channel-major (1024 red, 1024 green, 1024 blue).
+ */
+export async function writeCifarBinary(file: string, labels: ArrayLike<number>, pixels: Uint8Array): Promise<void> {
+  const n = labels.length;
+  if (pixels.length !== n * 3072) throw new Error(`${file}: pixels must hold ${n * 3072} bytes for ${n} labels, got ${pixels.length}`);
+  const buf = Buffer.alloc(n * 3073);
+  for (let i = 0; i < n; i++) {
+    const label = labels[i];
+    if (!Number.isInteger(label) || label < 0 || label > 255) throw new Error(`${file}: labels[${i}] = ${label} does not fit in a byte`);
+    buf[i * 3073] = label;
+    buf.set(pixels.subarray(i * 3072, (i + 1) * 3072), i * 3073 + 1);
+  }
+  await writeFile(file, buf);
 }

@@ -51,24 +51,6 @@ export async function readCifarBinary(file: string): Promise<CifarArrays> {
   return { x, y };
 }
 
-/**
- * Writes records in the CIFAR-10 binary format (to make test fixtures).
- * @param labels one byte per record (0..255, so invalid labels can be written on purpose).
- * @param pixels n * 3072 bytes, each image channel-major (1024 red, 1024 green, 1024 blue).
- */
-export async function writeCifarBinary(file: string, labels: ArrayLike<number>, pixels: Uint8Array): Promise<void> {
-  const n = labels.length;
-  if (pixels.length !== n * 3072) throw new Error(`${file}: pixels must hold ${n * 3072} bytes for ${n} labels, got ${pixels.length}`);
-  const buf = Buffer.alloc(n * RECORD);
-  for (let i = 0; i < n; i++) {
-    const label = labels[i];
-    if (!Number.isInteger(label) || label < 0 || label > 255) throw new Error(`${file}: labels[${i}] = ${label} does not fit in a byte`);
-    buf[i * RECORD] = label;
-    buf.set(pixels.subarray(i * 3072, (i + 1) * 3072), i * RECORD + 1);
-  }
-  await writeFile(file, buf);
-}
-
 function concat(parts: CifarArrays[]): CifarArrays {
   const n = parts.reduce((a, p) => a + p.y.length, 0);
   const x = new Float32Array(n * 3 * PIXELS);

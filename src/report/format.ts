@@ -41,11 +41,6 @@ export function signed(value: number, digits = 2): string {
   return text.startsWith('-') ? text : `+${text}`;
 }
 
-/** A difference of accuracies in [0, 1] as signed percentage points: "+0.53 points". */
-export function pointsDiff(difference: number): string {
-  return `${signed(100 * difference)} points`;
-}
-
 /**
  * A paired difference of accuracies in percentage points with its 95% interval:
  * "+0.53 ± 0.80 points (95% CI, n = 6)"; without an interval (n < 2) "+0.53 points (n = 1, no interval)".

@@ -153,9 +153,3 @@ export function decodeCheckpoint(bytes: Uint8Array): TrainerCheckpoint {
   if (offset !== buf.length) throw new Error('checkpoint: corrupt: the header\'s shapes need fewer values than stored');
   return checkpoint;
 }
-
-/** Size of the encoded checkpoint, in bytes. */
-export function checkpointBytes(c: TrainerCheckpoint): number {
-  const header = Buffer.byteLength(JSON.stringify(headerOf(c), toJson), 'utf8');
-  return FIXED + header + tensorsOf(c).reduce((n, t) => n + 4 * t.values.length, 0);
-}

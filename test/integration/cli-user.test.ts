@@ -10,8 +10,8 @@ import { appendFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { promisify } from 'node:util';
-import { CIFAR_TEST_FILE, CIFAR_TRAIN_FILES, writeCifarBinary } from '../../src/data/cifar10.js';
-import { TINY_FLAGS, tmpDir } from '../helpers.js';
+import { CIFAR_TEST_FILE, CIFAR_TRAIN_FILES } from '../../src/data/cifar10.js';
+import { TINY_FLAGS, tmpDir, writeCifarBinary } from '../helpers.js';
 
 const BIN = path.resolve('bin/autoflood.mjs');
 /** Runs the bin on the TypeScript sources (no build needed). */

@@ -7,10 +7,10 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { gzipSync } from 'node:zlib';
-import { CIFAR_TEST_FILE, CIFAR_TRAIN_FILES, fetchCifar10, readCifarBinary, writeCifarBinary } from '../../../src/data/cifar10.js';
+import { CIFAR_TEST_FILE, CIFAR_TRAIN_FILES, fetchCifar10, readCifarBinary } from '../../../src/data/cifar10.js';
 import { readIdxImages, readIdxLabels } from '../../../src/data/idx.js';
 import { applyLabelNoise, loadDataset, Rng } from '../../../src/data/index.js';
-import { tmpDir } from '../../helpers.js';
+import { tmpDir, writeCifarBinary } from '../../helpers.js';
 
 const tmp = () => tmpDir('data');
 const count = (y: Int32Array, c: number) => y.reduce((a, v) => a + (v === c ? 1 : 0), 0);

@@ -7,13 +7,12 @@ import { resolveTrainConfig, type TrainConfig } from '../../../src/train/config.
 import { backwardFlood, type EpochMetrics, type FloodController } from '../../../src/train/controller.js';
 import { Trainer } from '../../../src/train/trainer.js';
 import { datasetOptionsOf, train } from '../../../src/train/train.js';
-import { writeCifarBinary } from '../../../src/data/cifar10.js';
 import { Rng } from '../../../src/data/rng.js';
 import { countParams } from '../../../src/models/index.js';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { tinyConfig } from '../../helpers.js';
+import { tinyConfig, writeCifarBinary } from '../../helpers.js';
 
 before(async () => {
   await initBackend('wasm');
