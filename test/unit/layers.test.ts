@@ -41,11 +41,25 @@ function folderOf(file: string): string | undefined {
 
 const layerOf = (folder: string) => LAYERS.findIndex(([, folders]) => folders.includes(folder));
 
-/** Relative imports of a file: static `from '...'`, side-effect `import '...'` and dynamic `import('...')`. */
+/**
+ * Relative imports of a file: static `from '...'`, side-effect `import '...'`, dynamic `import('...')`,
+ * and modules a line resolves against `import.meta.url` (a worker thread's entry file).
+ */
 export function importsOf(file: string): string[] {
   const text = readFileSync(file, 'utf8');
-  const specs = [...text.matchAll(/(?:from\s+|import\s*\(\s*|^import\s+)['"](\.{1,2}\/[^'"]+)['"]/gm)].map((m) => m[1]);
+  const specs = [
+    ...[...text.matchAll(/(?:from\s+|import\s*\(\s*|^import\s+)['"](\.{1,2}\/[^'"]+)['"]/gm)].map((m) => m[1]),
+    ...text.split('\n').filter((line) => line.includes('import.meta.url'))
+      .flatMap((line) => [...line.matchAll(/['"](\.{1,2}\/[^'"]+\.(?:m?js|ts))['"]/g)].map((m) => m[1])),
+  ];
   return specs.map((s) => path.normalize(path.join(path.dirname(file), s)).replace(/\.js$/, '.ts'));
+}
+
+/** Bare imports of a file that name this package itself: its `#` import map, or 'autoflood'. */
+export function selfImportsOf(file: string): string[] {
+  // Code lines only: a doc comment may show how users import the package.
+  const code = readFileSync(file, 'utf8').split('\n').filter((line) => !/^\s*(\*|\/\/|\/\*)/.test(line)).join('\n');
+  return [...code.matchAll(/(?:from\s+|import\s*\(\s*|^import\s+)['"]((?:#|autoflood(?:\/|(?=['"])))[^'"]*)/gm)].map((m) => m[1]);
 }
 
 /** A cycle in a graph given as adjacency lists, or undefined. */
@@ -94,6 +108,11 @@ describe('layers', () => {
     assert.deepEqual(wrong, []);
   });
 
+  it('nothing in src/ imports this package by its own name (its # import map or \'autoflood\'), which would hide a layer', () => {
+    const wrong = srcFiles.flatMap((file) => selfImportsOf(file).map((spec) => `${path.relative(ROOT, file)} imports ${spec}`));
+    assert.deepEqual(wrong, []);
+  });
+
   it('bench/ never imports test/', () => {
     const wrong = sources(path.join(ROOT, 'bench')).flatMap((file) =>
       importsOf(file).filter((t) => path.relative(ROOT, t).startsWith(`test${path.sep}`)).map((t) => `${path.relative(ROOT, file)} imports ${path.relative(ROOT, t)}`));
@@ -119,6 +138,8 @@ describe('layers', () => {
   it('the check sees imports of every form, and finds a cycle', () => {
     assert.ok(importsOf(path.join(ROOT, 'src', 'cli', 'main.ts')).includes(path.join(ROOT, 'src', 'cli', 'command.ts')), 'static import is seen');
     assert.ok(importsOf(path.join(ROOT, 'src', 'cli', 'commands', 'train.ts')).includes(path.join(ROOT, 'src', 'train', 'run-train.ts')), 'dynamic import() is seen');
+    assert.ok(importsOf(path.join(ROOT, 'src', 'trials', 'pool.ts')).includes(path.join(ROOT, 'src', 'trials', 'worker-entry.mjs')), 'a worker entry resolved against import.meta.url is seen');
+    assert.deepEqual(selfImportsOf(path.join(ROOT, 'bin', 'autoflood.mjs')), ['#cli'], 'an import of the package\'s own import map is seen');
     assert.deepEqual(findCycle(new Map([['a', new Set(['b'])], ['b', new Set(['c'])], ['c', new Set(['a'])]])), ['a', 'b', 'c', 'a']);
     assert.equal(findCycle(new Map([['a', new Set(['b'])], ['b', new Set<string>()]])), undefined);
   });
