@@ -8,7 +8,7 @@ import { OptionError } from '../core/errors.js';
 export interface EpochMetrics {
   /** 1-based epoch number. */
   epoch: number;
-  /** Mean unflooded mini-batch loss over the epoch (training mode, noisy labels). */
+  /** Mean unflooded mini-batch loss over the epoch: each mini-batch counts once, as flooding sees it (a smaller last batch counts as much as a full one; training mode, noisy labels). */
   trainLoss: number;
   /** Accuracy over the epoch's mini-batches (training mode, noisy labels). */
   trainAcc: number;
