@@ -45,6 +45,7 @@ function fit(b) {
     history.push({ epoch, ...measure('train', train), ...measure('val', val) });
   }
   model.dispose();
+  optimizer.dispose();
   return history;
 }
 
