@@ -96,7 +96,8 @@ export async function runCommand(spec: CommandSpec, raw: Record<string, unknown>
       const flag = err.option === undefined ? undefined : flagOfOption(err.option, spec.flags);
       throw new Error(`a training failed: ${err.option === undefined ? '' : `${flag ?? err.option}: `}${err.detail}`);
     }
-    // A library error about one of the command's options names its flag.
+    // A library error about one of the command's options names its flag (exit 1: the command was
+    // well formed; what it found, a folder in use, a Redis that does not answer, stopped it).
     if (err instanceof OptionError && !(err instanceof UsageError)) {
       const flag = flagOfOption(err.option, spec.flags);
       if (flag !== undefined) throw new Error(`${flag}: ${err.detail}`);
@@ -198,8 +199,9 @@ async function execute(spec: CommandSpec, raw: Record<string, unknown>, args: st
     // A start that failed leaves no folder it made (never one that was there before, as with --resume,
     // nor one another process holds: its lock is still there, ours is released by now).
     if (out !== '' && !existedBefore && existsSync(out) && holdsNothing(out) && !existsSync(path.join(out, LOCK_FILE))) await rm(out, { recursive: true, force: true });
-    // A run that failed part-way (Redis gone for good, a training that failed) says what is saved and how to continue.
-    else if (resumable(spec) && out !== '' && existsSync(out) && savedTrainings(out) > 0) {
+    // A run that failed part-way (Redis gone for good, a training that failed) says what is saved and how to continue;
+    // one refused (options that do not fit, as a --resume with other options) would be refused again.
+    else if (resumable(spec) && !(err instanceof OptionError || err instanceof UsageError) && out !== '' && existsSync(out) && savedTrainings(out) > 0) {
       const saved = savedTrainings(out);
       writeAboveBar(`autoflood: stopped; ${saved} training${saved === 1 ? '' : 's'} saved in ${out}\nto continue: ${continueCommand(spec, out)}\n`);
     }

@@ -75,8 +75,8 @@ export function parseFlags<T>(rows: Flag[], raw: Record<string, unknown>): T {
     try {
       options[row.key] = parseValue(flagName(row), row.kind, String(given));
     } catch (err) {
-      if (err instanceof OptionError) throw new UsageError(`${flagName(row)}: ${err.detail}`);
-      throw err;
+      // InvalidValue, or a kind's own reason (a level grid says which part is wrong).
+      throw new UsageError(`${flagName(row)}: ${err instanceof OptionError ? err.detail : (err as Error).message}`);
     }
   }
   return options as T;

@@ -9,7 +9,7 @@ import { OptionError } from './errors.js';
 export interface ValueKind<T> {
   /** What is accepted, e.g. "an integer >= 0". */
   readonly accepts: string;
-  /** A command-line string to a value; undefined when it is not acceptable. */
+  /** A command-line string to a value; undefined when it is not acceptable (or an error that says why). */
   parse(raw: string): T | undefined;
   /** Is a value from code acceptable? */
   check(value: unknown): value is T;

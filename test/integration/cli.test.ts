@@ -101,6 +101,10 @@ describe('bad input exits non-zero naming the problem', () => {
     const r = await autoflood(['grid', '--epochs', 'ten']);
     assert.equal(r.code, 2);
     assert.equal(r.stderr.trim().split('\n').length, 2, r.stderr);
+    // A value a kind refuses with its own reason still names the flag.
+    const levels = await autoflood(['grid', '--levels', '0:0.5']);
+    assert.equal(levels.code, 2);
+    assert.match(levels.stderr, /^autoflood: error: --levels: expected start:stop:step, got "0:0\.5"\n\(see autoflood grid --help\)\n$/);
   });
 
   it('refuses to resume a tune run with other options, naming them, and refuses an existing train run', async () => {
@@ -110,6 +114,7 @@ describe('bad input exits non-zero naming the problem', () => {
     const again = await autoflood([...tune, '--epochs', '3', '--resume']);
     assert.equal(again.code, 1);
     assert.match(again.stderr, /resume: .* other options \(config\.epochs differ\)/);
+    assert.doesNotMatch(again.stderr, /to continue/, 'a refused resume does not advise running itself again');
     const run = path.join(await tmp(), 'run');
     const train = ['train', '--epochs', '1', ...SMALL, '--out', run];
     assert.equal((await autoflood(train)).code, 0);
