@@ -13,7 +13,7 @@ import { BoundController, RuleController } from '../control/rule-controller.js';
 import { checkValue, integer, oneOf, real, text, type ValueKind } from '../core/values.js';
 import type { EpochMetrics, FloodController } from '../train/controller.js';
 import { lossStats } from '../train/noise.js';
-import { warmupEpochs } from '../train/scale.js';
+import { lossUnitsProblem, warmupEpochs } from '../train/scale.js';
 
 /** A request the server refuses: its HTTP status, what is wrong, and the field at fault when one is. */
 export class RequestError extends Error {
@@ -260,6 +260,11 @@ export class LiveRun {
       const who = settings.method === 'bound' ? 'the noise-bound rule' : `the in-run agent "${settings.agent?.name}"`;
       throw new RequestError(400, `losses: ${who} reads the per-example training losses of the warm-up (epochs 1-${needs}): ` +
         `post "losses" (each training example's loss this epoch, in nats) with epoch ${posted.epoch}, or their statistics ${STATS_FIELDS.join(', ')}`, 'losses');
+    }
+    // At the end of the warm-up every method reads the loss scale: losses in other units would give nonsense levels.
+    if (posted.epoch === warmupEpochs(settings.epochs)) {
+      const units = lossUnitsProblem(Math.min(posted.valLoss, ...this.data.epochs.map((e) => e.valLoss)), settings.classes);
+      if (units !== undefined) throw new RequestError(422, `valLoss: over epochs 1-${posted.epoch} (the warm-up), ${units}`, 'valLoss');
     }
   }
 

@@ -35,6 +35,18 @@ export function lossScale(history: readonly Pick<EpochMetrics, 'valLoss'>[]): nu
   return Math.max(1e-6, Math.min(...history.map((m) => m.valLoss)));
 }
 
+/**
+ * Why a run's lowest validation loss cannot be a mean cross-entropy per example in nats (above
+ * 4 x ln(classes): a loss summed over a batch, in bits, or not a cross-entropy), or undefined.
+ */
+export function lossUnitsProblem(lowest: number, classes: number): string | undefined {
+  const most = 4 * Math.log(classes);
+  if (lowest <= most) return undefined;
+  const fmt = (x: number) => String(Number(x.toPrecision(5)));
+  return `the lowest validation loss is ${fmt(lowest)}, above 4 x ln(${classes}) = ${fmt(most)}: losses must be the mean ` +
+    'cross-entropy per example in nats (a loss summed over a batch, or in bits, or not a cross-entropy, cannot be read)';
+}
+
 /** A run's last tenth of epochs (at least one): what "end" means in features and scores. */
 export function lastTenth<T>(history: readonly T[]): readonly T[] {
   return history.slice(-Math.max(1, Math.round(history.length / 10)));

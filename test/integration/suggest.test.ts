@@ -183,7 +183,7 @@ describe('autoflood suggest', () => {
       ['a column that is not there', ['--log', `${FIXTURES}/keras.csv`, '--classes', '2', '--val-loss-column', 'holdout'], /--val-loss-column: no column "holdout" in .*keras\.csv/],
       ['a flooded run for the twin agent', ['--log', file('flooded.jsonl', flooded), '--classes', '2'], /--log: epoch 5 of .*flooded\.jsonl was trained with flooding \(b = 0\.3\); the twin agent reads a whole run without flooding/],
       ['a summed loss', ['--log', file('summed.csv', keras(rows.map((r) => r.replace(/,([\d.e-]+)$/, (_, v: string) => `,${100 * Number(v)}`)))), '--classes', '2'],
-        /--log: the lowest validation loss of .*summed\.csv is [\d.]+, above 4 x ln\(2\) = 2\.7726: losses must be the mean cross-entropy per example in nats/],
+        /--log: .*summed\.csv: the lowest validation loss is [\d.]+, above 4 x ln\(2\) = 2\.7726: losses must be the mean cross-entropy per example in nats/],
       ['a steps agent', ['--log', `${FIXTURES}/keras.csv`, '--classes', '2', '--agent', packageFile('agents/steps-agent.json')], /--agent: .*steps-agent\.json is a steps agent: it sets b at several epochs during a run, .*autoflood serve/],
       ['an unknown format', ['--log', `${FIXTURES}/keras.csv`, '--format', 'tensorboard'], /--format: expected one of auto, keras, lightning, autoflood, csv, jsonl, got "tensorboard"/],
     ];

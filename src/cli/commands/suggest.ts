@@ -15,7 +15,7 @@ import { DEFAULT_AGENT_FILE } from '../../control/shipped.js';
 import { DEFAULT_BOUND_FACTOR } from '../../methods/bound.js';
 import { DEFAULT_RULE_MULTIPLE, defaultRuleMultiple } from '../../methods/rule.js';
 import { ACCURACY_UNITS, LOG_FORMATS, readLog, requireFields, type AccuracyUnits, type LogField, type LogFormatChoice, type TrainingLog } from '../../train/logs.js';
-import { warmupEpochs } from '../../train/scale.js';
+import { lossUnitsProblem, warmupEpochs } from '../../train/scale.js';
 import type { CommandSpec } from '../command.js';
 import { loadAgentFlag } from '../task.js';
 import { UsageError, usageOf, type Flag } from '../options.js';
@@ -185,13 +185,8 @@ async function check(o: SuggestFlags): Promise<void> {
   if (flooded !== undefined) {
     throw new UsageError(`--log: epoch ${flooded.epoch} of ${log.source} was trained with flooding (b = ${flooded.floodLevel}); ${o.method === 'agent' && design === 'twin' ? 'the twin agent reads a whole run without flooding' : `the ${o.method} reads the first ${w} epochs trained without flooding`}`);
   }
-  if (classes !== undefined) {
-    const best = Math.min(...log.history.map((m) => m.valLoss));
-    if (best > 4 * Math.log(classes)) {
-      throw new UsageError(`--log: the lowest validation loss of ${log.source} is ${fmt(best)}, above 4 x ln(${classes}) = ${fmt(4 * Math.log(classes))}: ` +
-        'losses must be the mean cross-entropy per example in nats (a loss summed over a batch, or in bits, or not a cross-entropy, cannot be read)');
-    }
-  }
+  const units = classes === undefined ? undefined : lossUnitsProblem(Math.min(...log.history.map((m) => m.valLoss)), classes);
+  if (units !== undefined) throw new UsageError(`--log: ${log.source}: ${units}`);
 }
 
 const SUGGEST_FLAGS: Flag[] = [

@@ -122,6 +122,16 @@ describe('a run', () => {
     assert.equal(bound.data.epochs.length, 0, 'nothing recorded');
   });
 
+  it('refuses a warm-up whose losses cannot be a mean cross-entropy in nats (422), as suggest does, before it gives a level from them', async () => {
+    const run = await LiveRun.create('r5', { classes: 2, epochs: 10, method: 'rule', multiple: 0.8 });
+    const summed = (m: EpochMetrics) => parseEpoch({ ...core(m), trainLoss: 55, valLoss: 50 }, 2);
+    await run.record(summed(RUN[0])); // epoch 1 of a 2-epoch warm-up: no level read from it yet
+    await refuses(() => run.record(summed(RUN[1])), 422, 'valLoss',
+      /valLoss: over epochs 1-2 \(the warm-up\), the lowest validation loss is 50, above 4 x ln\(2\) = 2\.7726: losses must be the mean cross-entropy per example in nats/);
+    assert.equal(run.data.epochs.length, 1, 'nothing recorded');
+    assert.deepEqual(run.data.levels, [0, 0], 'no level served from them');
+  });
+
   it('a replay that no longer gives the recorded levels is refused', async () => {
     const run = await LiveRun.create('r4', { classes: 2, epochs: 20, method: 'rule', multiple: 0.8 });
     for (const m of RUN.slice(0, 6)) await run.record(parseEpoch(core(m), 2));
