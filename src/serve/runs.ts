@@ -254,7 +254,16 @@ export class LiveRun {
     const { settings } = this.data;
     const next = this.data.epochs.length + 1;
     if (this.done) throw new RequestError(409, `epoch: the run has finished its ${settings.epochs} epochs`, 'epoch');
+    if (posted.epoch < next) {
+      throw new RequestError(409, `epoch: epoch ${posted.epoch} was posted already, with other values (the same body again gets the same answer); the run expects epoch ${next}`, 'epoch');
+    }
     if (posted.epoch !== next) throw new RequestError(409, `epoch: the run expects epoch ${next}, got ${posted.epoch}`, 'epoch');
+    // A level posted with the epoch is the one the loop trained at: it must be the one served (float32 rounding allowed).
+    const served = this.data.levels[posted.epoch - 1];
+    if (posted.floodLevel !== undefined && !(Math.abs(posted.floodLevel - served) <= 1e-6 * Math.max(1, served))) {
+      throw new RequestError(409, `floodLevel: this run served b = ${served} for epoch ${posted.epoch}, got ${posted.floodLevel}; ` +
+        'train each epoch at the level served for it, or leave floodLevel out', 'floodLevel');
+    }
     const needs = epochsNeedingStats(settings);
     if (posted.epoch <= needs && posted.lossQuantiles === undefined) {
       const who = settings.method === 'bound' ? 'the noise-bound rule' : `the in-run agent "${settings.agent?.name}"`;

@@ -108,12 +108,18 @@ describe('a run', () => {
     }
   });
 
-  it('refuses an epoch out of turn or after the last (409), and a warm-up without the losses its method reads (400)', async () => {
+  it('refuses an epoch out of turn or after the last (409), a level other than the one served (409), and a warm-up without the losses its method reads (400)', async () => {
     const run = await LiveRun.create('r2', { classes: 2, epochs: 2, method: 'rule', multiple: 0.8 });
     await refuses(() => run.record(parseEpoch({ ...core(RUN[1]), epoch: 2 }, 2)), 409, 'epoch', /the run expects epoch 1, got 2/);
     await run.record(parseEpoch(core(RUN[0]), 2));
+    await refuses(() => run.record(parseEpoch({ ...core(RUN[1]), epoch: 1 }, 2)), 409, 'epoch', /epoch 1 was posted already, with other values .*; the run expects epoch 2/);
     await run.record(parseEpoch(core(RUN[1]), 2));
     await refuses(() => run.record(parseEpoch({ ...core(RUN[1]), epoch: 3 }, 2)), 409, 'epoch', /the run has finished its 2 epochs/);
+
+    const rule = await LiveRun.create('r6', { classes: 2, epochs: 2, method: 'rule', multiple: 0.8 });
+    await refuses(() => rule.record(parseEpoch({ ...core(RUN[0]), floodLevel: 0.3 }, 2)), 409, 'floodLevel', /floodLevel: this run served b = 0 for epoch 1, got 0\.3/);
+    await rule.record(parseEpoch({ ...core(RUN[0]), floodLevel: 1e-9 }, 2)); // float32 rounding of the level served
+    assert.equal(rule.data.epochs.length, 1);
 
     const bound = await LiveRun.create('r3', { classes: 2, epochs: 20, method: 'bound', factor: 1 });
     assert.equal(epochsNeedingStats(bound.data.settings), 4);
