@@ -37,6 +37,7 @@ export function checkedPlan(plan: MethodPlan, config: TrainConfig): MethodPlan {
         ...(kept.last === kept.bestVal ? {} : { bestValTrajectory: levels('bestVal') }),
         ...spent(trialIds, done),
         kept,
+        ownLevel: inner.floodLevel.last,
       };
     },
   };

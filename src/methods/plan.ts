@@ -43,6 +43,8 @@ export interface MethodOutcome {
    * validated better than the run without flooding and was kept (false: the reading is b = 0's).
    */
   kept?: Record<Reading, boolean>;
+  /** A checked method: the level its own run set (the last in force), kept or not. */
+  ownLevel?: number;
 }
 
 export interface MethodPlan {

@@ -71,7 +71,12 @@ const CONTROLLED: Method[] = ['agent', 'heuristic'];
  */
 function levelCell(m: MethodSummary, outcomes: MethodOutcome[], reading: Reading): string {
   const mine = outcomes.filter((o) => o.method === m.method);
-  if (reading !== 'bestVal' || !CONTROLLED.includes(m.method) || mine.length === 0) return level(m.floodLevel[reading]);
+  if (reading !== 'bestVal' || !CONTROLLED.includes(m.method) || mine.length === 0) {
+    // A checked method that kept b = 0 under this reading: say so, and the level its own run had.
+    const dropped = mine.filter((o) => o.kept?.[reading] === false && o.ownLevel !== undefined);
+    if (dropped.length === 0) return level(m.floodLevel[reading]);
+    return `${level(m.floodLevel[reading])} (${dropped.length} of ${mine.length} b = 0 kept by the check; its own b ${level(stat(dropped.map((o) => o.ownLevel as number)))})`;
+  }
   // A checked method that kept the run without flooding under this reading reads b = 0, whatever its own run did.
   const own = mine.filter((o) => o.kept?.bestVal !== false);
   const atZero = mine.length - own.length;

@@ -190,6 +190,9 @@ test('a checked agent keeps its run only where it validates better than b = 0, a
   assert.match(md, /\| agent \|[^\n]*\| 16 \|[^\n]*\| last epoch 1, early stopping 1 of 2 \|/);
   // Early stopping: seed 0 kept its own run (b = 0.15 in force at its best epoch), seed 1 reads the b = 0 run.
   assert.match(md, /\| agent \|[^\n]*\| 0\.15 \(1 of 2 b = 0 kept by the check\) \|/);
+  // Last epoch: seed 1 reads b = 0, and the cell says what its own run had.
+  assert.deepEqual(agent.map((o) => o.ownLevel), [0.15, 0.15]);
+  assert.match(md, /\| agent \|[^\n]*\| 0\.075 ± 0\.106 \(1 of 2 b = 0 kept by the check; its own b 0\.15\) \|/);
   assert.match(md, /\| grid search \|[^\n]*\| — \|\n/);
 });
 
