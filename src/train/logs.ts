@@ -177,6 +177,10 @@ function columnsTable(text: string, source: string): Table | undefined {
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
   const entries = Object.entries(value as Record<string, unknown>);
+  // One JSON object over several lines that is not a history of lists (a summary, a config) reads as no log at all.
+  if (!entries.every(([, v]) => Array.isArray(v)) && text.trim().split('\n').length > 1) {
+    fail('log', `${source}: one JSON object, but not a training history: expected one object per epoch on each line (JSON lines) or an object of per-epoch lists (Keras' history.history)`);
+  }
   if (entries.length === 0 || !entries.every(([, v]) => Array.isArray(v))) return undefined;
   const length = (entries[0][1] as unknown[]).length;
   const uneven = entries.find(([, v]) => (v as unknown[]).length !== length);

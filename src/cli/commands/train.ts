@@ -56,6 +56,6 @@ export const trainCommand: CommandSpec<TrainFlags, TrainSummary> = {
     `test acc last epoch ${percent(summary.last.testAcc)} (clean ${percent(summary.last.testAccClean)}), ` +
       `best-val epoch ${summary.bestVal.epoch} ${percent(summary.bestVal.testAcc)} ` +
       `(clean ${percent(summary.bestVal.testAccClean)}); ${summary.wallSeconds.toFixed(1)} s`,
-    `wrote ${context.out}/{config.json,metrics.jsonl,summary.json}`,
+    `wrote ${context.out}/{config.json,data.json,metrics.jsonl,summary.json}`,
   ],
 };

@@ -137,6 +137,8 @@ describe('logs that cannot be read are refused, naming what is wrong', () => {
     ['a CSV forced as autoflood', () => parseLog(keras(['0,0.5,0.7,0.5,0.7']), { format: 'autoflood' }), 'log', /is not JSON lines .* not a autoflood log/],
     ['a broken JSON line mid-file', () => parseLog('{"loss": 1, "val_loss": 1}\n{"loss": \n{"loss": 1, "val_loss": 1}\n'), 'log', /:2: not valid JSON/],
     ['a JSON line that is not an object', () => parseLog('[1, 2]\n'), 'log', /:1: expected one JSON object per line/],
+    ['an indented JSON object that is no history (a run\'s summary.json)', () => parseLog('{\n  "trainings": 3,\n  "rows": []\n}\n', { source: 'summary.json' }), 'log',
+      /summary\.json: one JSON object, but not a training history: expected one object per epoch on each line/],
   ];
   for (const [what, fn, option, pattern] of cases) it(what, () => refuses(fn, option, pattern));
 
