@@ -176,6 +176,7 @@ export async function writeSummary<T extends object>(dir: string, kind: RunKind,
 export async function readRunHeader(dir: string): Promise<RunHeader> {
   const file = path.join(dir, SUMMARY_FILE);
   if (!existsSync(dir)) throw new Error(`${dir}: no such folder`);
+  if (!existsSync(file) && !existsSync(path.join(dir, CONFIG_FILE))) throw new Error(`${dir}: not a run folder (no ${CONFIG_FILE}, no ${SUMMARY_FILE}: no autoflood command ran there)`);
   if (!existsSync(file)) {
     throw new Error(`${dir}: no ${SUMMARY_FILE}; the command that writes it has not finished there (run it again with --resume --out ${dir})`);
   }

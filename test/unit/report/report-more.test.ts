@@ -396,6 +396,7 @@ test('renderReport dispatches on the kind in summary.json and refuses folders it
   // A folder of the previous layout (summary without kind, trials in grid.jsonl) is refused with what to do.
   const old = await folder('old', { 'summary.json': JSON.stringify(synthetic), 'grid.jsonl': jsonl(syntheticResults) });
   await assert.rejects(renderReport(old), /another version of autoflood \(run-folder format 1, this one reads 2\); run the command that made it again/);
-  await assert.rejects(renderReport(await folder('empty', {})), /no summary\.json; the command that writes it has not finished there \(run it again with --resume/);
+  await assert.rejects(renderReport(await folder('unfinished', { 'config.json': '{}' })), /no summary\.json; the command that writes it has not finished there \(run it again with --resume/);
+  await assert.rejects(renderReport(root), /not a run folder \(no config\.json, no summary\.json: no autoflood command ran there\)/);
   await assert.rejects(renderReport(path.join(root, 'missing')), /no such folder/);
 });
