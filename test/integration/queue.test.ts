@@ -83,7 +83,8 @@ const GRID = ['grid', '--dataset', 'two-gaussians', '--noise', '0.1', '--levels'
 /** The queue, to look at from the test; it gives up at once if Redis is gone (no hang). */
 const queueAt = (url: string) => new Queue(QUEUE_NAME, { connection: { ...redisOptions(parseQueueUrl(url)), retryStrategy: () => null } });
 
-describe('trials through a Redis queue', { timeout: 150_000 }, () => {
+// The suite's limit covers all its tests (the soak alone takes about 45 s, more on a loaded machine); each test bounds its own waits.
+describe('trials through a Redis queue', { timeout: 480_000 }, () => {
   let redis: LocalRedis | undefined;
   let url = '';
   let reference = new Map<string, string>();
