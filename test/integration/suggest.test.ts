@@ -150,6 +150,17 @@ describe('autoflood suggest', () => {
     assert.match(boundKeras.stderr, /^autoflood: error: --method: the noise-bound rule reads the per-example training losses of the first 4 epochs, which only autoflood's own metrics\.jsonl records .* use the twin agent \(the default\) or --method rule\n\(see autoflood suggest --help\)\n$/);
   });
 
+  it('the bound rule cautions when its noise estimate says the warm-up had not learned the task (labels read as no information)', async () => {
+    const file = path.join(await tmpDir('suggest-unlearned'), 'metrics.jsonl');
+    writeFileSync(file, RUN.map((m) => JSON.stringify({ ...m, highLossShare: 0.55 })).join('\n'));
+    const [unlearned, learned] = await all([
+      ['--log', file, '--classes', '2', '--method', 'bound', '--json'],
+      ['--log', `${FIXTURES}/autoflood/metrics.jsonl`, '--method', 'bound', '--json'],
+    ]);
+    assert.match(json(unlearned).how, /caution: 55\.0% is at or above 50%, where labels carry no information, so the warm-up's network had not learned the task/);
+    assert.doesNotMatch(json(learned).how, /caution/);
+  });
+
   it('runs as a process: JSON on stdout, and a refusal with exit code 2', async () => {
     const [ok, refused] = await Promise.all([
       spawned(['--log', `${FIXTURES}/lightning/metrics.csv`, '--classes', '2', '--json']),

@@ -121,7 +121,11 @@ async function suggest(o: SuggestFlags): Promise<Suggestion> {
     return {
       ...base, level: r.level, method: 'bound', multiple: r.multiple, scale: r.scale, factor, noise: { rate: r.noise, epoch: r.noiseEpoch },
       how: `the noise-bound rule: its per-example losses at epoch ${r.noiseEpoch} put ${(100 * r.noise).toFixed(1)}% of the labels in the high group; ` +
-        `${factor} x the entropy of that much noise over ${classes} classes is c = ${r.multiple} (in tenths) x ${scaleWords(r.scale)}`,
+        `${factor} x the entropy of that much noise over ${classes} classes is c = ${r.multiple} (in tenths) x ${scaleWords(r.scale)}` +
+        // At (K - 1) / K symmetric noise the labels carry no information: an estimate there says the network had not learned yet.
+        (r.noise >= ((classes as number) - 1) / (classes as number)
+          ? `; caution: ${(100 * r.noise).toFixed(1)}% is at or above ${(100 * ((classes as number) - 1) / (classes as number)).toFixed(0)}%, where labels carry no information, so the warm-up's network had not learned the task by then (a longer run reads the noise better)`
+          : ''),
       use: later, snippets: snippets(r.level),
     };
   }
