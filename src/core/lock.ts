@@ -4,9 +4,10 @@
  * is done or its process exits. The same lock guards other files (serve's state file). A second process on the same folder is refused, naming the
  * holder, before it reads or writes anything there. A lock whose holder is gone is taken over: on
  * the same host, when its process no longer exists; from another host (a shared folder), when it
- * has not been refreshed for STALE_MS.
+ * has not been refreshed for STALE_MS. Every change of a lock file (made, taken over, removed)
+ * happens under its guard (`guarded`), so two processes never both hold one.
  */
-import { readFileSync, unlinkSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, unlinkSync } from 'node:fs';
 import { mkdir, readFile, rm, utimes, stat, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import path from 'node:path';
@@ -87,39 +88,35 @@ export function lockRunFolder(dir: string): Promise<() => Promise<void>> {
   return lockFile(path.resolve(dir, LOCK_FILE), { option: 'out', what: dir, rule: 'one run per folder at a time' });
 }
 
-const refused = (subject: LockSubject) =>
-  new OptionError(subject.option, `${subject.what} was taken by another process at the same moment; ${subject.rule}`);
-
-/** A takeover guard older than this was left by a process that died while taking a lock over. */
-const GUARD_STALE_MS = 10_000;
+/** How long a process waits for another one's change of the same lock (milliseconds each take). */
+const GUARD_WAIT_MS = 5_000;
 
 /**
- * Replaces the stale lock `judged` (its text when judged) by this process's own, as a
- * compare-and-swap: under a guard directory (mkdir is atomic, so one process at a time), the lock is
- * replaced only if it is still the one judged stale; it is removed and created exclusively, so a
- * process that creates it in between wins and this one is refused. Of several processes taking one
- * stale lock over at the same moment exactly one gets it.
+ * Runs `work` (a change of the lock file: make it, take a stale one over, remove one's own) while
+ * holding the lock's guard, a directory beside it (mkdir is atomic: one process at a time), so a
+ * lock is judged and replaced with nobody changing it in between: of several processes taking one
+ * stale lock over at the same moment exactly one gets it, and a release never removes a lock
+ * another process has just made. The guard is held for milliseconds; one left by a process that
+ * died holding it is named in the error, not removed (removing it by path could remove another's).
  */
-async function takeOver(file: string, judged: string, made: () => Promise<boolean>, subject: LockSubject): Promise<void> {
-  const guard = `${file}.takeover`;
-  const enter = () => mkdir(guard).then(() => true, (err: NodeJS.ErrnoException) => {
-    if (err.code === 'EEXIST') return false;
-    throw new OptionError(subject.option, `${subject.what}: cannot make ${guard} (${err.code ?? err.message})`);
-  });
-  let entered = await enter();
-  if (!entered) {
-    const age = await stat(guard).then((s) => Date.now() - s.mtimeMs, () => 0);
-    if (age > GUARD_STALE_MS) {
-      await rm(guard, { recursive: true, force: true });
-      entered = await enter();
+async function guarded<T>(file: string, subject: LockSubject, work: () => Promise<T>): Promise<T> {
+  const guard = `${file}.guard`;
+  for (const start = Date.now(); ;) {
+    try {
+      await mkdir(guard);
+      break;
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code !== 'EEXIST') throw new OptionError(subject.option, `${subject.what}: cannot make ${guard} (${code ?? (err as Error).message})`);
+      if (Date.now() - start > GUARD_WAIT_MS) {
+        throw new OptionError(subject.option, `${subject.what}: its lock ${file} has been changing for ${GUARD_WAIT_MS / 1000} s (${guard} is there): ` +
+          `a process died while it locked or released it; if no autoflood runs on ${subject.what}, delete ${guard}`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 10 + Math.random() * 40));
     }
   }
-  if (!entered) throw refused(subject);
   try {
-    const now = await readFile(file, 'utf8').catch(() => undefined);
-    if (now !== undefined && now !== judged) throw refused(subject);
-    await rm(file, { force: true });
-    if (!(await made())) throw refused(subject);
+    return await work();
   } finally {
     await rm(guard, { recursive: true, force: true });
   }
@@ -140,20 +137,20 @@ export async function lockFile(file: string, subject: LockSubject): Promise<() =
         throw new OptionError(subject.option, `${subject.what}: cannot make the lock file ${file} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
       }
     };
-    if (!(await made())) {
+    await guarded(file, subject, async () => {
+      if (await made()) return;
       const judged = await readFile(file, 'utf8').catch(() => undefined);
-      // Gone since (its holder released it): take it as if it had never been there.
-      if (judged === undefined) {
-        if (!(await made())) throw refused(subject);
-      } else {
+      if (judged !== undefined) {
         const holder = readLock(judged);
         const why = await stillHeld(file, holder);
         if (why !== undefined) {
           throw new OptionError(subject.option, `${subject.what} is in use by ${why} since ${holder.since}; ${subject.rule} (if that process is gone, delete ${file})`);
         }
-        await takeOver(file, judged, made, subject);
+        // Stale: taken over (nobody else changes the lock while this process holds the guard).
+        await rm(file, { force: true });
       }
-    }
+      if (!(await made())) throw new OptionError(subject.option, `${subject.what} was locked by another process at the same moment; ${subject.rule}`);
+    });
     if (timer === undefined) {
       timer = setInterval(() => {
         const now = new Date();
@@ -174,18 +171,31 @@ export async function lockFile(file: string, subject: LockSubject): Promise<() =
     }
     held.delete(file);
     // Only our own lock: one taken over after ours was judged stale is someone else's now.
-    const holder = readLock(await readFile(file, 'utf8').catch(() => ''));
-    if (holder.pid === process.pid && holder.host === hostname()) await rm(file, { force: true });
+    const remove = async () => {
+      const holder = readLock(await readFile(file, 'utf8').catch(() => ''));
+      if (holder.pid === process.pid && holder.host === hostname()) await rm(file, { force: true });
+    };
+    // A guard that stays (a process died holding it) leaves the lock, which is stale once this process exits.
+    await guarded(file, subject, remove).catch(() => undefined);
   };
 }
 
-/** At exit: removes the locks this process still holds. */
+/** At exit: removes the locks this process still holds (under their guards, as a release does; a busy guard leaves the lock, stale from now). */
 function releaseAll(): void {
   for (const file of held.keys()) {
+    const guard = `${file}.guard`;
     try {
-      if (readLock(readFileSync(file, 'utf8')).pid === process.pid) unlinkSync(file);
+      mkdirSync(guard);
+    } catch {
+      continue;
+    }
+    try {
+      const holder = readLock(readFileSync(file, 'utf8'));
+      if (holder.pid === process.pid && holder.host === hostname()) unlinkSync(file);
     } catch {
       // Already gone.
+    } finally {
+      rmSync(guard, { recursive: true, force: true });
     }
   }
 }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { utimes, writeFile } from 'node:fs/promises';
+import { mkdir, utimes, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
@@ -49,19 +49,46 @@ describe('the run folder lock', () => {
   it('of several processes taking over one stale lock at the same moment, exactly one holds the folder', async () => {
     const dir = await lockWith(holder(1, 'elsewhere'), 120_000);
     const lockModule = path.resolve('src/core/lock.ts');
-    const at = Date.now() + 3000; // every process tries at this moment, once loaded
+    // Each process loads, says it is ready, and waits; all are let go at once; each holds what it got until told to exit.
     const child = `
+      import { createInterface } from 'node:readline';
       const { lockRunFolder } = await import(${JSON.stringify(lockModule)});
-      await new Promise((r) => setTimeout(r, ${at} - Date.now()));
-      try { await lockRunFolder(${JSON.stringify(dir)}); console.log('took'); await new Promise((r) => setTimeout(r, 1500)); }
-      catch (err) { console.log(err.name === 'OptionError' ? 'refused' : 'failed: ' + err.message); }`;
-    const outcomes = await Promise.all(Array.from({ length: 6 }, () => new Promise<string>((resolve) => {
-      const p = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', child], { stdio: ['ignore', 'pipe', 'inherit'] });
-      let out = '';
-      p.stdout.on('data', (d) => (out += d));
-      p.once('exit', () => resolve(out.trim()));
-    })));
+      const lines = createInterface({ input: process.stdin })[Symbol.asyncIterator]();
+      console.log('ready');
+      await lines.next();
+      try { await lockRunFolder(${JSON.stringify(dir)}); console.log('took'); }
+      catch (err) { console.log(err.name === 'OptionError' ? 'refused' : 'failed: ' + err.message); }
+      await lines.next();
+      process.exit(0);`;
+    const children = Array.from({ length: 6 }, () => {
+      const p = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', child], { stdio: ['pipe', 'pipe', 'inherit'] });
+      const said: string[] = [];
+      const waiters: (() => void)[] = [];
+      p.stdout.on('data', (d) => {
+        said.push(...String(d).split('\n').filter((l) => l !== ''));
+        waiters.splice(0).forEach((w) => w());
+      });
+      const saying = (n: number) => new Promise<void>((resolve) => {
+        const check = () => (said.length >= n ? resolve() : waiters.push(check));
+        check();
+      });
+      return { p, said, saying };
+    });
+    await Promise.all(children.map((c) => c.saying(1)));
+    for (const c of children) c.p.stdin.write('go\n');
+    await Promise.all(children.map((c) => c.saying(2)));
+    const outcomes = children.map((c) => c.said[1]);
+    for (const c of children) c.p.stdin.end('exit\n');
+    await Promise.all(children.map((c) => new Promise((r) => (c.p.exitCode === null ? c.p.once('exit', r) : r(null)))));
     assert.equal(outcomes.filter((o) => o === 'took').length, 1, outcomes.join(', '));
     assert.equal(outcomes.filter((o) => o === 'refused').length, 5, outcomes.join(', '));
+    assert.ok(!existsSync(path.join(dir, `${LOCK_FILE}.guard`)), 'no guard left');
+  });
+
+  it('a guard left by a process that died changing the lock is named, not removed', async () => {
+    const dir = await lockWith(holder(1, 'elsewhere'), 120_000);
+    await mkdir(path.join(dir, `${LOCK_FILE}.guard`));
+    await assert.rejects(lockRunFolder(dir), /its lock .*run\.lock has been changing for 5 s .*a process died while it locked or released it; if no autoflood runs on .*, delete .*run\.lock\.guard/);
+    assert.ok(existsSync(path.join(dir, `${LOCK_FILE}.guard`)));
   });
 });
