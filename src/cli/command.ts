@@ -183,10 +183,10 @@ async function execute(spec: CommandSpec, raw: Record<string, unknown>, args: st
     const task = options.task as Task | undefined;
     // A new run, or one replaced (--overwrite); a resumed run keeps the data.json it started with.
     const fresh = !existsSync(path.join(out, CONFIG_FILE)) || options.overwrite === true;
+    // The folder's lock for the whole command, the report included (the run takes it again, from
+    // this process): nothing is written into a folder another process holds.
+    if (out !== '') releaseLock = await lockRunFolder(await ensureDir(out));
     if (task !== undefined && (fresh || (options.resume === true && !existsSync(path.join(out, DATA_FILE))))) {
-      // The folder's lock first (the run takes it again, from this process): nothing is written into
-      // a folder another process holds.
-      releaseLock = await lockRunFolder(await ensureDir(out));
       await writeJson(path.join(out, DATA_FILE), { ...task.data, backend: context.backend });
     }
     // With --queue, nothing moves until a worker takes the trainings: say where they wait (a command with a run folder only).
@@ -208,7 +208,12 @@ async function execute(spec: CommandSpec, raw: Record<string, unknown>, args: st
     throw err;
   } finally {
     displays.forEach((d) => d.stop());
-    for (const close of closers.splice(0)) await close();
+    try {
+      for (const close of closers.splice(0)) await close();
+    } catch (err) {
+      await releaseLock?.();
+      throw err;
+    }
   }
   try {
     if (spec.report !== undefined) {
