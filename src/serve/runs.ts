@@ -227,7 +227,8 @@ export class LiveRun {
    */
   static async replay(data: RunData): Promise<LiveRun> {
     const run = await LiveRun.create(data.id, data.settings, data.created);
-    for (const epoch of data.epochs) await run.record(epoch);
+    // Every epoch was checked when it was posted (a file written before a check existed is read as it is).
+    for (const epoch of data.epochs) await run.append(epoch);
     const same = run.data.levels.length === data.levels.length && run.data.levels.every((b, i) => b === data.levels[i]);
     if (!same) throw new Error(`run ${data.id}: its controller now gives the levels ${run.data.levels.join(', ')}, not the recorded ${data.levels.join(', ')}`);
     return run;
@@ -255,12 +256,15 @@ export class LiveRun {
     const next = this.data.epochs.length + 1;
     if (this.done) throw new RequestError(409, `epoch: the run has finished its ${settings.epochs} epochs`, 'epoch');
     if (posted.epoch < next) {
-      throw new RequestError(409, `epoch: epoch ${posted.epoch} was posted already, with other values (the same body again gets the same answer); the run expects epoch ${next}`, 'epoch');
+      const same = JSON.stringify(this.data.epochs[posted.epoch - 1]) === JSON.stringify(posted);
+      throw new RequestError(409, `epoch: epoch ${posted.epoch} was posted already${same ? '' : ', with other values'}; the run expects epoch ${next}` +
+        ' (only the last epoch posted may be sent again, for its answer)', 'epoch');
     }
     if (posted.epoch !== next) throw new RequestError(409, `epoch: the run expects epoch ${next}, got ${posted.epoch}`, 'epoch');
-    // A level posted with the epoch is the one the loop trained at: it must be the one served (float32 rounding allowed).
+    // A level posted with the epoch is the one the loop trained at: it must be the one served (rounded
+    // to float16 or bfloat16 at worst: 0.5% of it).
     const served = this.data.levels[posted.epoch - 1];
-    if (posted.floodLevel !== undefined && !(Math.abs(posted.floodLevel - served) <= 1e-6 * Math.max(1, served))) {
+    if (posted.floodLevel !== undefined && !(Math.abs(posted.floodLevel - served) <= 5e-3 * served + 1e-6)) {
       throw new RequestError(409, `floodLevel: this run served b = ${served} for epoch ${posted.epoch}, got ${posted.floodLevel}; ` +
         'train each epoch at the level served for it, or leave floodLevel out', 'floodLevel');
     }
@@ -270,16 +274,24 @@ export class LiveRun {
       throw new RequestError(400, `losses: ${who} reads the per-example training losses of the warm-up (epochs 1-${needs}): ` +
         `post "losses" (each training example's loss this epoch, in nats) with epoch ${posted.epoch}, or their statistics ${STATS_FIELDS.join(', ')}`, 'losses');
     }
-    // At the end of the warm-up every method reads the loss scale: losses in other units would give nonsense levels.
-    if (posted.epoch === warmupEpochs(settings.epochs)) {
+    // At the end of the warm-up every method but the heuristic (which reads accuracies) measures the loss
+    // scale from the validation loss: losses in other units would give nonsense levels.
+    if (settings.method !== 'heuristic' && posted.epoch === warmupEpochs(settings.epochs)) {
       const units = lossUnitsProblem(Math.min(posted.valLoss, ...this.data.epochs.map((e) => e.valLoss)), settings.classes);
-      if (units !== undefined) throw new RequestError(422, `valLoss: over epochs 1-${posted.epoch} (the warm-up), ${units}`, 'valLoss');
+      if (units !== undefined) {
+        throw new RequestError(422, `valLoss: over epochs 1-${posted.epoch} (the warm-up), ${units}; DELETE this run and start one that posts them so`, 'valLoss');
+      }
     }
   }
 
   /** Records the next epoch and asks the controller for the level of the one after (none after the last). */
   async record(posted: PostedEpoch): Promise<void> {
     this.check(posted);
+    await this.append(posted);
+  }
+
+  /** Appends an epoch already checked and asks for the next level. */
+  private async append(posted: PostedEpoch): Promise<void> {
     this.data = { ...this.data, epochs: [...this.data.epochs, posted] };
     this.history.push(metricsOf(posted));
     if (!this.done) this.data.levels = [...this.data.levels, await this.ask()];

@@ -112,14 +112,17 @@ describe('a run', () => {
     const run = await LiveRun.create('r2', { classes: 2, epochs: 2, method: 'rule', multiple: 0.8 });
     await refuses(() => run.record(parseEpoch({ ...core(RUN[1]), epoch: 2 }, 2)), 409, 'epoch', /the run expects epoch 1, got 2/);
     await run.record(parseEpoch(core(RUN[0]), 2));
-    await refuses(() => run.record(parseEpoch({ ...core(RUN[1]), epoch: 1 }, 2)), 409, 'epoch', /epoch 1 was posted already, with other values .*; the run expects epoch 2/);
+    await refuses(() => run.record(parseEpoch({ ...core(RUN[1]), epoch: 1 }, 2)), 409, 'epoch', /epoch 1 was posted already, with other values; the run expects epoch 2 \(only the last epoch posted may be sent again/);
     await run.record(parseEpoch(core(RUN[1]), 2));
     await refuses(() => run.record(parseEpoch({ ...core(RUN[1]), epoch: 3 }, 2)), 409, 'epoch', /the run has finished its 2 epochs/);
 
     const rule = await LiveRun.create('r6', { classes: 2, epochs: 2, method: 'rule', multiple: 0.8 });
     await refuses(() => rule.record(parseEpoch({ ...core(RUN[0]), floodLevel: 0.3 }, 2)), 409, 'floodLevel', /floodLevel: this run served b = 0 for epoch 1, got 0\.3/);
     await rule.record(parseEpoch({ ...core(RUN[0]), floodLevel: 1e-9 }, 2)); // float32 rounding of the level served
-    assert.equal(rule.data.epochs.length, 1);
+    const served = rule.level as number;
+    assert.ok(served > 0);
+    await rule.record(parseEpoch({ ...core(RUN[1]), floodLevel: served * 1.003 }, 2)); // bfloat16 rounding of it
+    assert.equal(rule.data.epochs.length, 2);
 
     const bound = await LiveRun.create('r3', { classes: 2, epochs: 20, method: 'bound', factor: 1 });
     assert.equal(epochsNeedingStats(bound.data.settings), 4);
@@ -136,6 +139,14 @@ describe('a run', () => {
       /valLoss: over epochs 1-2 \(the warm-up\), the lowest validation loss is 50, above 4 x ln\(2\) = 2\.7726: losses must be the mean cross-entropy per example in nats/);
     assert.equal(run.data.epochs.length, 1, 'nothing recorded');
     assert.deepEqual(run.data.levels, [0, 0], 'no level served from them');
+    // The heuristic reads accuracies only: its losses may be in any unit.
+    const heuristic = await LiveRun.create('r7', { classes: 2, epochs: 10, method: 'heuristic' });
+    for (const m of RUN.slice(0, 3)) await heuristic.record(summed(m));
+    assert.equal(heuristic.data.epochs.length, 3);
+    // A state file written before the check existed is replayed as it is.
+    const old = { ...run.data, epochs: [...run.data.epochs, parseEpoch({ ...core(RUN[1]), trainLoss: 55, valLoss: 50 }, 2)], levels: [0, 0, 40] };
+    const replayed = await LiveRun.replay(JSON.parse(JSON.stringify(old)));
+    assert.deepEqual(replayed.data.levels, [0, 0, 40]);
   });
 
   it('a replay that no longer gives the recorded levels is refused', async () => {
