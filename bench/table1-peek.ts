@@ -8,6 +8,7 @@
  */
 import { mkdir, readFile } from 'node:fs/promises';
 import { syntheticRows, selectionRows, type SyntheticSummary } from '../src/studies/reproduce-synthetic.js';
+import { parseLevels } from '../src/methods/levels.js';
 import { readRunLog } from '../src/trials/run-log.js';
 import { syntheticReport, writeReport } from '../src/report/index.js';
 
@@ -16,7 +17,7 @@ if (from === undefined || to === undefined) throw new Error('usage: bench/table1
 const config = JSON.parse(await readFile(`${from}/config.json`, 'utf8'));
 if (config.command !== 'reproduce-synthetic') throw new Error(`${from}: a ${config.command} folder, not reproduce-synthetic`);
 const logged = await readRunLog(from);
-const levels = new Set(logged.filter((r) => r.tag === 'grid').map((r) => r.config.flood)).size;
+const levels = parseLevels(config.settings.levels).length;
 const group = (r: (typeof logged)[number]) => `${r.config.dataset}|${r.config.noise}|${r.config.seed}`;
 const finished = new Set([...new Set(logged.filter((r) => r.tag === 'grid').map(group))]
   .filter((g) => logged.filter((r) => r.tag === 'grid' && group(r) === g).length === levels));
