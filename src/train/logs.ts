@@ -399,6 +399,10 @@ function accuracyUnits(history: EpochMetrics[], columns: Partial<Record<LogField
   if (units === 'fraction' && top !== undefined && top.value > 1) {
     fail('accuracy', `the log's accuracies are not fractions: ${FIELD_WORDS[top.field]} ${top.value} at epoch ${top.epoch} (in percent? leave --accuracy out to detect it)`);
   }
+  // Every accuracy at most 1% is below chance for any task with up to 100 classes: fractions read as percent.
+  if (units === 'percent' && top !== undefined && top.value <= 1) {
+    fail('accuracy', `the log's accuracies are at most ${top.value} (${FIELD_WORDS[top.field]} at epoch ${top.epoch}): as percentages they would all be 1% or less; they are fractions (leave --accuracy out to detect it)`);
+  }
   if (units !== 'auto') return units;
   return top !== undefined && top.value > 1 ? 'percent' : 'fraction';
 }

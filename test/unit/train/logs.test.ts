@@ -66,14 +66,14 @@ describe('log formats', () => {
     sameEpochs(plain);
   });
 
-  it('detects percent accuracies and divides them by 100, saying so; --accuracy fraction refuses them', async () => {
+  it('detects percent accuracies and divides them by 100, saying so; --accuracy fraction refuses them, --accuracy percent reads them the same', async () => {
     const log = await readLog(fixture('keras-percent.csv'));
     assert.equal(log.accuracy, 'percent');
     assert.match(log.notes.join('\n'), /accuracies read in percent \(up to [\d.]+\) and divided by 100/);
     sameEpochs(log);
     const text = readFileSync(fixture('keras-percent.csv'), 'utf8');
     refuses(() => parseLog(text, { accuracy: 'fraction' }), 'accuracy', /not fractions: training accuracy [\d.]+ at epoch \d+ \(in percent\?/);
-    assert.equal(parseLog(readFileSync(fixture('keras.csv'), 'utf8'), { accuracy: 'percent' }).history[5].valAcc, reference[5].valAcc / 100, 'forced percent');
+    assert.equal(parseLog(text, { accuracy: 'percent' }).history[5].valAcc, log.history[5].valAcc, 'forced percent, as detected');
   });
 
   it('detects the format from the header', () => {
@@ -137,6 +137,8 @@ describe('logs that cannot be read are refused, naming what is wrong', () => {
     ['a CSV forced as autoflood', () => parseLog(keras(['0,0.5,0.7,0.5,0.7']), { format: 'autoflood' }), 'log', /is not JSON lines .* not a autoflood log/],
     ['a broken JSON line mid-file', () => parseLog('{"loss": 1, "val_loss": 1}\n{"loss": \n{"loss": 1, "val_loss": 1}\n'), 'log', /:2: not valid JSON/],
     ['a JSON line that is not an object', () => parseLog('[1, 2]\n'), 'log', /:1: expected one JSON object per line/],
+    ['fractions forced as percent', () => parseLog(keras(['0,0.5,0.7,0.5,0.7', '1,0.6,0.6,0.6,0.6']), { accuracy: 'percent' }), 'accuracy',
+      /accuracies are at most 0\.6 .*: as percentages they would all be 1% or less; they are fractions/],
     ['an indented JSON object that is no history (a run\'s summary.json)', () => parseLog('{\n  "trainings": 3,\n  "rows": []\n}\n', { source: 'summary.json' }), 'log',
       /summary\.json: one JSON object, but not a training history: expected one object per epoch on each line/],
   ];
