@@ -1,4 +1,5 @@
 /** `autoflood grid`, `tune` and `evaluate-agent`: many trainings on the worker pool, compared. */
+import type winston from 'winston';
 import { OptionError } from '../../core/errors.js';
 import { boolean, integer, real, text, type ValueKind } from '../../core/values.js';
 import { METHODS, type Method } from '../../methods/compare.js';
@@ -33,6 +34,14 @@ interface GridFlags extends PoolFlags {
 
 type Results<S> = { summary: S; results: TrialResult[] };
 
+/** The task of grid or tune, its --levels (b in nats) warned against where they exceed what the task can reach. */
+async function prepareSearchTask(o: Record<string, unknown> & { levels?: number[]; task: Task }, logger: winston.Logger): Promise<void> {
+  // A CSV stays parsed in this process and reaches the workers as shared memory.
+  const { config, data } = await prepareTask(o, logger, ['flood', 'seed']);
+  o.task = { config, data };
+  if (o.levels !== undefined) warnHighLevels(o.task, o.levels, '--levels', logger);
+}
+
 export const gridCommand: CommandSpec<GridFlags, Results<GridSummary>> = {
   name: ['grid'],
   description: 'grid search over the flood level, on worker threads',
@@ -44,11 +53,7 @@ export const gridCommand: CommandSpec<GridFlags, Results<GridSummary>> = {
     ...poolFlags('runs/grid-<dataset>-<time>'),
   ],
   outPrefix: (o) => `grid-${datasetSlug(o.dataset)}`,
-  async prepare(o, logger) {
-    const { config, data } = await prepareTask(o, logger, ['flood', 'seed']); // a CSV stays parsed in this process and reaches the workers as shared memory
-    o.task = { config, data };
-    if (o.levels !== undefined) warnHighLevels(o.task, o.levels, '--levels', logger);
-  },
+  prepare: prepareSearchTask,
   async run(o, context) {
     const base = o.task.config;
     const levels = o.levels === undefined ? '11 levels relative to the task\'s loss scale' : `${o.levels.length} levels`;
@@ -149,10 +154,8 @@ export const tuneCommand: CommandSpec<TuneFlags, Results<TuneSummary>> = {
   ],
   outPrefix: (o) => `tune-${datasetSlug(o.dataset)}`,
   async prepare(o, logger) {
-    const { config, data } = await prepareTask(o, logger, ['flood', 'seed']); // a CSV stays parsed in this process and reaches the workers as shared memory
-    o.task = { config, data };
+    await prepareSearchTask(o, logger);
     specOf(o, o.task.config.epochs);
-    if (o.levels !== undefined) warnHighLevels(o.task, o.levels, '--levels', logger);
     await checkMethods(o);
   },
   async run(o, context) {
