@@ -62,12 +62,13 @@ const TABLE_ONE_NOTE =
   `without flooding until the training loss falls below ${BACKWARD_THRESHOLD}, then floods at the b chosen for the ` +
   'last epoch. Mean ± std over seeds.';
 
-/** An accuracy (or gain) over seeds as a percentage: mean ± 95% half-width, or the one value. */
-const pctInterval = (d: PairedDifference, sign = false): string => {
+/** A mean over seeds ± its 95% half-width (the one value alone), times `scale`, with `digits` decimals. */
+const intervalText = (d: PairedDifference, { scale = 100, digits = 2, sign = false } = {}): string => {
   if (d.n === 0) return '—';
-  const m = sign ? signed(100 * d.mean) : (100 * d.mean).toFixed(2);
-  return Number.isFinite(d.halfWidth) ? `${m} ± ${(100 * d.halfWidth).toFixed(2)}` : m;
+  const m = sign ? signed(scale * d.mean, digits) : (scale * d.mean).toFixed(digits);
+  return Number.isFinite(d.halfWidth) ? `${m} ± ${(scale * d.halfWidth).toFixed(digits)}` : m;
 };
+const pctInterval = (d: PairedDifference, sign = false) => intervalText(d, { sign });
 
 /**
  * Our Two Gaussians numbers next to the paper's, per noise rate, reading and label set: each cell
@@ -110,9 +111,9 @@ function paperTable(results: TrialResult[]): Table | undefined {
   };
 }
 
-/** A flood level over seeds: mean ± 95% half-width with 3 decimals, or the one value. */
+/** A flood level over seeds: mean ± 95% half-width with 3 decimals, or the one value as levels are written. */
 const levelInterval = (d: PairedDifference): string =>
-  d.n === 0 ? '—' : Number.isFinite(d.halfWidth) ? `${d.mean.toFixed(3)} ± ${d.halfWidth.toFixed(3)}` : formatLevel(d.mean);
+  d.n === 1 ? formatLevel(d.mean) : intervalText(d, { scale: 1, digits: 3 });
 
 /** How many backward trainings ever got their training loss below the threshold, overall and per setting. */
 function backwardNote(rows: SettingRow[]): string {
