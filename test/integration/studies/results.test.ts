@@ -4,7 +4,8 @@
  * `reproduce synthetic` run, made by test/fixtures/table1/make.ts.
  */
 import assert from 'node:assert/strict';
-import { cp, readFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { cp, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { renderReport } from '../../../src/report/index.js';
@@ -28,5 +29,21 @@ describe('packed results', () => {
     const last = summary.rows.find((r: { reading: string }) => r.reading === 'last');
     assert.ok(md.includes(`${(100 * last.with.mean).toFixed(2)} ± ${(100 * last.with.std).toFixed(2)}%`), 'the summary\'s numbers in the table');
     assert.ok(files.some((f) => f.endsWith('.svg')), 'charts from the packed log');
+  });
+
+  it('a log packed with --round-history renders the same report, from a smaller file', async () => {
+    const base = await tmpDir('results-rounded');
+    const [exact, rounded] = [path.join(base, 'exact'), path.join(base, 'rounded')];
+    await cp('test/fixtures/table1', exact, { recursive: true });
+    execFileSync(process.execPath, ['--import', 'tsx', 'bench/pack-results.ts', exact, rounded, '--round-history'], { stdio: 'pipe' });
+    const [exactTrials, roundedTrials] = [await readRunLog(exact), await readRunLog(rounded)];
+    assert.deepEqual(roundedTrials.map((t) => t.id), exactTrials.map((t) => t.id), 'every trial, in order');
+    const loss = (t: typeof exactTrials[number]) => t.history.map((h) => h.trainLoss);
+    assert.notDeepEqual(loss(roundedTrials[0]), loss(exactTrials[0]), 'the per-epoch losses were rounded');
+    assert.deepEqual(roundedTrials.map((t) => t.last), exactTrials.map((t) => t.last), 'the readings the tables use are kept');
+    const size = async (dir: string) => (await stat(path.join(dir, 'trials.jsonl.gz'))).size;
+    assert.ok(await size(rounded) < await size(exact), 'the packed log is smaller');
+    const report = async (dir: string) => readFile((await renderReport(dir))[0], 'utf8');
+    assert.equal(await report(rounded), await report(exact));
   });
 });
