@@ -10,7 +10,7 @@ import { BACKWARD_THRESHOLD, PAPER_TWO_GAUSSIANS, seedsOf, selectionRows, type S
 import { summarizeGridRuns } from '../studies/grid.js';
 import { parseLevels } from '../methods/levels.js';
 import { READINGS, summarizeGrid, type Choice, type Reading } from '../methods/select.js';
-import { meanInterval, pairedDifference, type PairedDifference } from '../core/stats.js';
+import { mean, meanInterval, pairedDifference, type PairedDifference } from '../core/stats.js';
 import type { TrialResult } from '../trials/trial.js';
 import { accuracyVsLevel, floodedFraction, formatLevel, lossCurves, type FloodedRunSeries } from './charts.js';
 import type { Chart, Report, Section, Table } from './document.js';
@@ -228,6 +228,41 @@ function chartsOf(results: TrialResult[], rows: SettingRow[]): Chart[] {
   return charts;
 }
 
+/**
+ * Every setting's test accuracy at each flood level (last epoch, noisy labels), the mean over seeds;
+ * with the level best on that mean (one b for every seed) and the mean of each seed's own test-best
+ * level, the most any choice among these levels could reach.
+ */
+function levelsSection(results: TrialResult[], rows: SettingRow[]): Section | undefined {
+  const grid = results.filter((r) => r.tag === 'grid');
+  const levels = sortedUnique(grid.map((r) => r.config.flood));
+  const table = settingsOf(rows).flatMap((setting) => {
+    const mine = grid.filter((r) => sameSetting(setting)(r.config));
+    const seeds = sortedUnique(mine.map((r) => r.config.seed));
+    if (mine.length === 0) return [];
+    const atLevel = levels.map((b) => mine.filter((r) => r.config.flood === b).map((r) => r.last.testAcc));
+    const means = atLevel.map((accs) => (accs.length === seeds.length ? mean(accs) : NaN));
+    const best = means.reduce((bi, m, i) => (m > means[bi] || Number.isNaN(means[bi]) ? i : bi), 0);
+    const seedBest = seeds.map((seed) => Math.max(...mine.filter((r) => r.config.seed === seed).map((r) => r.last.testAcc)));
+    return [[
+      datasetName(setting.dataset), noiseLabel(setting.noise), count(seeds.length),
+      ...means.map((m) => (Number.isNaN(m) ? '—' : (100 * m).toFixed(2))),
+      `${formatLevel(levels[best])}: ${(100 * means[best]).toFixed(2)}`, (100 * mean(seedBest)).toFixed(2),
+    ]];
+  });
+  if (table.length === 0) return undefined;
+  return {
+    heading: 'Test accuracy at each flood level',
+    markdown: 'Last epoch, noisy test labels, mean over seeds (a level missing for some seed is left out). "Best b for all ' +
+      'seeds" is the level with the highest mean; "each seed\'s best" averages every seed\'s own test-best level, the most ' +
+      'any choice among these levels could reach.',
+    table: {
+      columns: ['Dataset', 'Label noise', 'Seeds', ...levels.map((b) => `b = ${formatLevel(b)}`), 'Best b for all seeds: %', 'Each seed\'s best, %'],
+      rows: table,
+    },
+  };
+}
+
 const SELECTOR_LABEL: Record<Selector, string> = {
   'subset-last': 'validation subset, last epoch',
   'val-last': 'whole validation set, last epoch',
@@ -284,6 +319,8 @@ export function syntheticReport(summary: SyntheticSummary, results: TrialResult[
   // Folders summarised before the selection rows were kept: computed from their run log.
   const selection = summary.selection ?? selectionRows(results);
   if (selection !== undefined) sections.push(selectionSection({ ...summary, selection }));
+  const atLevels = levelsSection(results, rows);
+  if (atLevels !== undefined) sections.push(atLevels);
   const charts = chartsOf(results, rows);
   sections.push(charts.length > 0
     ? { heading: 'Charts', charts }
