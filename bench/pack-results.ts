@@ -8,8 +8,9 @@
  * from summary.json alone). With --partial a run that has not finished is packed too (its config
  * and log), so a long measurement continues in another checkout: copy them back into a run folder
  * and resume (bench/table1.sh does). A packed folder packs again (to round its log, below).
- * With --round-history the per-epoch history of every trial keeps 5 significant digits (its
- * accuracies, counts over at most 20,000 examples, stay exact; losses move by under 0.005%): the
+ * With --round-history the per-epoch history of every trial keeps 5 significant digits (accuracies
+ * over at most 20,000 examples stay exact, over more move by under 0.001 points; losses by under
+ * 0.005%): the
  * packed log of a long run shrinks by half. Only for runs without segments (a continued trial's id
  * hashes its warm-up's numbers); `last` and `bestVal`, which the tables read, are kept as logged.
  * `node --import tsx bench/pack-results.ts <run folder> <results folder> [--no-log] [--partial] [--round-history]`
@@ -23,17 +24,25 @@ const [from, to] = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 const withLog = !process.argv.includes('--no-log');
 const roundHistory = process.argv.includes('--round-history');
 
-/** The run log's text, its trials' per-epoch numbers to 5 significant digits. */
+/** The run log's text, its trials' per-epoch numbers to 5 significant digits (a torn last line, killed mid-write, dropped as readRunLog does). */
 function roundedHistories(text: string): string {
   const round = (_key: string, value: unknown) => (typeof value === 'number' && !Number.isInteger(value) ? Number(value.toPrecision(5)) : value);
-  return text.split('\n').filter((line) => line.trim() !== '').map((line) => {
-    const trial = JSON.parse(line) as { segment?: unknown; history?: unknown };
+  const lines = text.split('\n').filter((line) => line.trim() !== '');
+  return lines.flatMap((line, i) => {
+    let trial: { segment?: unknown; history?: unknown };
+    try {
+      trial = JSON.parse(line);
+    } catch (err) {
+      if (i === lines.length - 1) return [];
+      throw err;
+    }
     if (trial.segment !== undefined) throw new Error(`${from}: trial with a segment; --round-history would change the ids of what continues it`);
-    return JSON.stringify({ ...trial, history: JSON.parse(JSON.stringify(trial.history), round) });
-  }).join('\n') + '\n';
+    return [JSON.stringify(trial.history === undefined ? trial : { ...trial, history: JSON.parse(JSON.stringify(trial.history), round) })];
+  }).map((line) => `${line}\n`).join('');
 }
 if (from === undefined || to === undefined) throw new Error('usage: bench/pack-results.ts <run folder> <results folder>');
 if (!process.argv.includes('--partial') && !existsSync(path.join(from, 'summary.json'))) throw new Error(`${from}: no summary.json (the run has not finished; --partial packs it anyway)`);
+if (path.resolve(from) === path.resolve(to)) throw new Error(`${from}: pack into another folder (a packed folder packs again, into a new one)`);
 await mkdir(to, { recursive: true });
 for (const name of await readdir(from)) {
   if (name === 'trials.jsonl' || (name === 'trials.jsonl.gz' && !existsSync(path.join(from, 'trials.jsonl')))) {

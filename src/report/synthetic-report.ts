@@ -240,10 +240,13 @@ function levelsSection(results: TrialResult[], rows: SettingRow[]): Section | un
     const mine = grid.filter((r) => sameSetting(setting)(r.config));
     const seeds = sortedUnique(mine.map((r) => r.config.seed));
     if (mine.length === 0) return [];
-    const atLevel = levels.map((b) => mine.filter((r) => r.config.flood === b).map((r) => r.last.testAcc));
-    const means = atLevel.map((accs) => (accs.length === seeds.length ? mean(accs) : NaN));
+    // Only levels every seed has finished count, for the means and for each seed's best alike.
+    const complete = levels.filter((b) => seeds.every((seed) => mine.some((r) => r.config.flood === b && r.config.seed === seed)));
+    if (complete.length === 0) return [];
+    const accAt = (b: number, seed: number) => mine.find((r) => r.config.flood === b && r.config.seed === seed)!.last.testAcc;
+    const means = levels.map((b) => (complete.includes(b) ? mean(seeds.map((seed) => accAt(b, seed))) : NaN));
     const best = means.reduce((bi, m, i) => (m > means[bi] || Number.isNaN(means[bi]) ? i : bi), 0);
-    const seedBest = seeds.map((seed) => Math.max(...mine.filter((r) => r.config.seed === seed).map((r) => r.last.testAcc)));
+    const seedBest = seeds.map((seed) => Math.max(...complete.map((b) => accAt(b, seed))));
     return [[
       datasetName(setting.dataset), noiseLabel(setting.noise), count(seeds.length),
       ...means.map((m) => (Number.isNaN(m) ? '—' : (100 * m).toFixed(2))),
@@ -253,11 +256,12 @@ function levelsSection(results: TrialResult[], rows: SettingRow[]): Section | un
   if (table.length === 0) return undefined;
   return {
     heading: 'Test accuracy at each flood level',
-    markdown: 'Last epoch, noisy test labels, mean over seeds (a level missing for some seed is left out). "Best b for all ' +
-      'seeds" is the level with the highest mean; "each seed\'s best" averages every seed\'s own test-best level, the most ' +
-      'any choice among these levels could reach.',
+    markdown: 'Last epoch, noisy test labels, mean over seeds (— where some seed has not finished that level). Both last ' +
+      'columns pick on the test set itself, so they are bounds, not a way to choose b: "best b for all seeds" is the level ' +
+      'with the highest mean, "each seed\'s best" averages every seed\'s own best level on test, the most any choice among ' +
+      'these levels could reach.',
     table: {
-      columns: ['Dataset', 'Label noise', 'Seeds', ...levels.map((b) => `b = ${formatLevel(b)}`), 'Best b for all seeds: %', 'Each seed\'s best, %'],
+      columns: ['Dataset', 'Label noise', 'Seeds', ...levels.map((b) => `b = ${formatLevel(b)}`), 'Best b for all seeds (on test): %', 'Each seed\'s best (on test), %'],
       rows: table,
     },
   };

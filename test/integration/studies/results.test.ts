@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { cp, readFile, stat } from 'node:fs/promises';
+import { cp, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { renderReport } from '../../../src/report/index.js';
@@ -46,5 +46,12 @@ describe('packed results', () => {
     assert.ok(await size(rounded) < await size(exact), 'the packed log is smaller');
     const report = async (dir: string) => readFile((await renderReport(dir))[0], 'utf8');
     assert.equal(await report(rounded), await report(exact));
+    // A run killed mid-write (bench/table1.sh --pack packs runs in progress): the torn last line is dropped, as resuming does.
+    const torn = path.join(base, 'torn');
+    await mkdir(torn);
+    const lines = exactTrials.map((t) => JSON.stringify(t));
+    await writeFile(path.join(torn, 'trials.jsonl'), `${lines.join('\n')}\n${lines[0].slice(0, 500)}`);
+    execFileSync(process.execPath, ['--import', 'tsx', 'bench/pack-results.ts', torn, path.join(base, 'torn-packed'), '--partial', '--round-history'], { stdio: 'pipe' });
+    assert.equal((await readRunLog(path.join(base, 'torn-packed'))).length, exactTrials.length);
   });
 });
