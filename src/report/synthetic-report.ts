@@ -247,8 +247,10 @@ function levelsSection(results: TrialResult[], rows: SettingRow[]): Section | un
     const means = levels.map((b) => (complete.includes(b) ? mean(seeds.map((seed) => accAt(b, seed))) : NaN));
     const best = means.reduce((bi, m, i) => (m > means[bi] || Number.isNaN(means[bi]) ? i : bi), 0);
     const seedBest = seeds.map((seed) => Math.max(...complete.map((b) => accAt(b, seed))));
+    const unflooded = mine.filter((r) => r.config.flood === 0 && r.history.length > 0).map((r) => r.history[r.history.length - 1].trainLoss);
     return [[
       datasetName(setting.dataset), noiseLabel(setting.noise), count(seeds.length),
+      unflooded.length === 0 ? '—' : mean(unflooded).toFixed(3),
       ...means.map((m) => (Number.isNaN(m) ? '—' : (100 * m).toFixed(2))),
       `${formatLevel(levels[best])}: ${(100 * means[best]).toFixed(2)}`, (100 * mean(seedBest)).toFixed(2),
     ]];
@@ -256,12 +258,13 @@ function levelsSection(results: TrialResult[], rows: SettingRow[]): Section | un
   if (table.length === 0) return undefined;
   return {
     heading: 'Test accuracy at each flood level',
-    markdown: 'Last epoch, noisy test labels, mean over seeds (— where some seed has not finished that level). Both last ' +
+    markdown: 'Last epoch, noisy test labels, mean over seeds (— where some seed has not finished that level). The training ' +
+      'loss of the unflooded run at its last epoch tells where flooding starts to act: a level below it changes nothing. Both last ' +
       'columns pick on the test set itself, so they are bounds, not a way to choose b: "best b for all seeds" is the level ' +
       'with the highest mean, "each seed\'s best" averages every seed\'s own best level on test, the most any choice among ' +
       'these levels could reach.',
     table: {
-      columns: ['Dataset', 'Label noise', 'Seeds', ...levels.map((b) => `b = ${formatLevel(b)}`), 'Best b for all seeds (on test): %', 'Each seed\'s best (on test), %'],
+      columns: ['Dataset', 'Label noise', 'Seeds', 'Training loss at b = 0', ...levels.map((b) => `b = ${formatLevel(b)}`), 'Best b for all seeds (on test): %', 'Each seed\'s best (on test), %'],
       rows: table,
     },
   };
