@@ -259,7 +259,8 @@ function levelsSection(results: TrialResult[], rows: SettingRow[]): Section | un
   return {
     heading: 'Test accuracy at each flood level',
     markdown: 'Last epoch, noisy test labels, mean over seeds (— where some seed has not finished that level). The training ' +
-      'loss of the unflooded run at its last epoch tells where flooding starts to act: a level below it changes nothing. Both last ' +
+      'loss of the unflooded run at its last epoch tells where flooding starts to act: only mini-batches whose loss falls below b ' +
+      'are flooded, so a level well below it changes little or nothing. Both last ' +
       'columns pick on the test set itself, so they are bounds, not a way to choose b: "best b for all seeds" is the level ' +
       'with the highest mean, "each seed\'s best" averages every seed\'s own best level on test, the most any choice among ' +
       'these levels could reach.',
