@@ -33,6 +33,8 @@ fi
 workers=${1:-2}
 for name in "${names[@]}"; do
   out=runs/table1/$name
+  # A finished stage is packed with its summary; running it again would only overwrite its wall time.
+  if [ -f "results/table1/$name/summary.json" ]; then echo "results/table1/$name: finished, skipped"; continue; fi
   if [ ! -f "$out/config.json" ] && [ -f "results/table1/$name/config.json" ]; then
     mkdir -p "$out" && cp "results/table1/$name/config.json" "$out/" && cp "results/table1/$name/trials.jsonl.gz" "$out/"
   fi
