@@ -20,7 +20,7 @@ args_spiral_sinusoid=(--seeds 1 --datasets spiral,sinusoid)
 args_two_gaussians_high_5_seeds=(--seeds 5 --datasets two-gaussians --noises 0.1)
 if [ "${1:-}" = --pack ]; then
   for name in "${names[@]}"; do
-    [ -f "runs/table1/$name/config.json" ] && node --import tsx bench/pack-results.ts "runs/table1/$name" "results/table1/$name" --partial --round-history
+    [ -f "runs/table1/$name/config.json" ] && [ ! -f "results/table1/$name/summary.json" ] && node --import tsx bench/pack-results.ts "runs/table1/$name" "results/table1/$name" --partial --round-history
   done
   exit 0
 fi
