@@ -10,46 +10,41 @@
  * and resume (bench/table1.sh does). A packed folder packs again (to round its log, below).
  * With --round-history the per-epoch history of every trial keeps 5 significant digits (accuracies
  * over at most 20,000 examples stay exact, over more move by under 0.001 points; losses by under
- * 0.005%): the
- * packed log of a long run shrinks by half. Only for runs without segments (a continued trial's id
+ * 0.005%): the packed log of a long run shrinks by half. Only for runs without segments (a continued trial's id
  * hashes its warm-up's numbers); `last` and `bestVal`, which the tables read, are kept as logged.
  * `node --import tsx bench/pack-results.ts <run folder> <results folder> [--no-log] [--partial] [--round-history]`
  */
-import { copyFile, cp, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { copyFile, cp, mkdir, readdir, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { gunzipSync, gzipSync } from 'node:zlib';
+import { gzipSync } from 'node:zlib';
+import { readRunLog, RUN_LOG_FILE } from '../src/trials/run-log.js';
+import type { TrialResult } from '../src/trials/trial.js';
 
 const [from, to] = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 const withLog = !process.argv.includes('--no-log');
-const roundHistory = process.argv.includes('--round-history');
+const rounding = process.argv.includes('--round-history');
 
-/** The run log's text, its trials' per-epoch numbers to 5 significant digits (a torn last line, killed mid-write, dropped as readRunLog does). */
-function roundedHistories(text: string): string {
+/** A trial with its per-epoch numbers to 5 significant digits. */
+function roundHistory(trial: TrialResult): TrialResult {
+  if (trial.segment !== undefined) throw new Error(`${from}: trial with a segment; --round-history would change the ids of what continues it`);
   const round = (_key: string, value: unknown) => (typeof value === 'number' && !Number.isInteger(value) ? Number(value.toPrecision(5)) : value);
-  const lines = text.split('\n').filter((line) => line.trim() !== '');
-  return lines.flatMap((line, i) => {
-    let trial: { segment?: unknown; history?: unknown };
-    try {
-      trial = JSON.parse(line);
-    } catch (err) {
-      if (i === lines.length - 1) return [];
-      throw err;
-    }
-    if (trial.segment !== undefined) throw new Error(`${from}: trial with a segment; --round-history would change the ids of what continues it`);
-    return [JSON.stringify(trial.history === undefined ? trial : { ...trial, history: JSON.parse(JSON.stringify(trial.history), round) })];
-  }).map((line) => `${line}\n`).join('');
+  return { ...trial, history: JSON.parse(JSON.stringify(trial.history), round) };
 }
 if (from === undefined || to === undefined) throw new Error('usage: bench/pack-results.ts <run folder> <results folder>');
 if (!process.argv.includes('--partial') && !existsSync(path.join(from, 'summary.json'))) throw new Error(`${from}: no summary.json (the run has not finished; --partial packs it anyway)`);
 if (path.resolve(from) === path.resolve(to)) throw new Error(`${from}: pack into another folder (a packed folder packs again, into a new one)`);
 await mkdir(to, { recursive: true });
+// The run log, plain or packed, read as resuming reads it (a torn last line dropped); JSON
+// numbers round-trip exactly, so without --round-history the trials are packed as logged.
+if (withLog && (existsSync(path.join(from, RUN_LOG_FILE)) || existsSync(path.join(from, `${RUN_LOG_FILE}.gz`)))) {
+  const trials = await readRunLog(from);
+  const text = trials.map((t) => `${JSON.stringify(rounding ? roundHistory(t) : t)}\n`).join('');
+  await writeFile(path.join(to, `${RUN_LOG_FILE}.gz`), gzipSync(text, { level: 9 }));
+}
 for (const name of await readdir(from)) {
-  if (name === 'trials.jsonl' || (name === 'trials.jsonl.gz' && !existsSync(path.join(from, 'trials.jsonl')))) {
-    if (!withLog) continue;
-    const raw = await readFile(path.join(from, name));
-    const text = (name.endsWith('.gz') ? gunzipSync(raw) : raw).toString('utf8');
-    await writeFile(path.join(to, 'trials.jsonl.gz'), gzipSync(roundHistory ? roundedHistories(text) : text, { level: 9 }));
+  if (name === RUN_LOG_FILE || name === `${RUN_LOG_FILE}.gz`) {
+    continue;
   } else if (name === 'charts') {
     await cp(path.join(from, name), path.join(to, name), { recursive: true });
   } else if (/\.(json|jsonl|md)$/.test(name)) {
